@@ -1,0 +1,67 @@
+"""Quali-Kompass: training material, minimum curricula and completion records for Jobcenters."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Flask
+
+from quali_kompass.config import INSTANCE_PATH, Config
+
+
+def create_app(config: Any = None) -> Flask:
+    """Build the app; ``config`` (object or mapping) overrides the environment-based settings."""
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_PATH),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    app.config.from_object(Config())
+    if isinstance(config, dict):
+        app.config.update(config)
+    elif config is not None:
+        app.config.from_object(config)
+
+    register_extensions(app)
+    register_blueprints(app)
+    register_commands(app)
+    from quali_kompass.frame import security
+
+    security.install(app)
+    return app
+
+
+def register_extensions(app: Flask) -> None:
+    from quali_kompass import i18n
+    from quali_kompass.accounts import login
+    from quali_kompass.extensions import csrf, db, limiter, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(app.root_path + "/../migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login.install(app)
+    i18n.install(app)
+
+
+def register_blueprints(app: Flask) -> None:
+    from quali_kompass import accounts, audit, frame, organisation
+
+    # Importing a feature's views attaches its routes to its blueprint.
+    from quali_kompass.accounts import views as _accounts_views  # noqa: F401
+    from quali_kompass.audit import views as _audit_views  # noqa: F401
+    from quali_kompass.frame import views as _frame_views  # noqa: F401
+    from quali_kompass.organisation import import_views as _import_views  # noqa: F401
+    from quali_kompass.organisation import views as _organisation_views  # noqa: F401
+
+    for feature in (frame, accounts, organisation, audit):
+        app.register_blueprint(feature.blueprint)
+
+
+def register_commands(app: Flask) -> None:
+    from quali_kompass.commands import commands
+
+    for command in commands:
+        app.cli.add_command(command)

@@ -1,0 +1,73 @@
+"""Reading the audit log."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
+
+from quali_kompass.audit.models import AuditEvent
+
+BERLIN = ZoneInfo("Europe/Berlin")
+
+ACTION_LABELS = {
+    "login": _l("Anmeldung"),
+    "login_failed": _l("Fehlgeschlagene Anmeldung"),
+    "logout": _l("Abmeldung"),
+    "password_changed": _l("Passwort geändert"),
+    "password_reset_link_created": _l("Link zum Zurücksetzen erzeugt"),
+    "password_reset": _l("Passwort über Link gesetzt"),
+    "admin_created": _l("Administration angelegt (Kommandozeile)"),
+    "department_created": _l("Fachbereich angelegt"),
+    "department_renamed": _l("Fachbereich umbenannt"),
+    "department_deleted": _l("Fachbereich gelöscht"),
+    "department_head_added": _l("Fachbereichsleitung hinzugefügt"),
+    "department_head_removed": _l("Fachbereichsleitung entfernt"),
+    "team_created": _l("Team angelegt"),
+    "team_changed": _l("Team geändert"),
+    "team_deleted": _l("Team gelöscht"),
+    "team_lead_added": _l("Führungskraft hinzugefügt"),
+    "team_lead_removed": _l("Führungskraft entfernt"),
+    "person_created": _l("Person angelegt"),
+    "person_changed": _l("Person geändert"),
+    "person_activated": _l("Person aktiviert"),
+    "person_deactivated": _l("Person deaktiviert"),
+    "person_moved": _l("Team gewechselt"),
+    "roles_changed": _l("Rollen geändert"),
+    "org_import_applied": _l("Organisation importiert"),
+}
+
+
+def events(
+    action: str = "",
+    actor: str = "",
+    object_type: str = "",
+    since: date | None = None,
+    until: date | None = None,
+) -> Select:
+    """Audit entries, newest first; dates are calendar days in Europe/Berlin."""
+    statement = select(AuditEvent).options(joinedload(AuditEvent.actor)).order_by(AuditEvent.id.desc())
+    if action:
+        statement = statement.where(AuditEvent.action == action)
+    if actor:
+        statement = statement.where(AuditEvent.actor_label.like(f"%{actor.lower()}%"))
+    if object_type:
+        statement = statement.where(AuditEvent.object_type == object_type)
+    if since:
+        statement = statement.where(AuditEvent.occurred_at >= datetime.combine(since, time.min, BERLIN))
+    if until:
+        statement = statement.where(
+            AuditEvent.occurred_at < datetime.combine(until + timedelta(days=1), time.min, BERLIN)
+        )
+    return statement
+
+
+OBJECT_TYPE_LABELS = {
+    "person": _l("Person"),
+    "team": _l("Team"),
+    "department": _l("Fachbereich"),
+    "org_import": _l("Import"),
+}

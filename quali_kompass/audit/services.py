@@ -1,0 +1,57 @@
+"""Writing audit entries; every feature calls ``record`` inside its own transaction."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import has_request_context, request
+from flask_login import current_user
+
+from quali_kompass.audit.models import AuditEvent
+from quali_kompass.extensions import db
+from quali_kompass.organisation.models import Person
+
+
+def record(
+    action: str,
+    obj: Any = None,
+    *,
+    actor: Person | None = None,
+    label: str | None = None,
+    **details: Any,
+) -> AuditEvent:
+    """Add an audit entry to the session (the caller's transaction commits it)."""
+    if actor is None and has_request_context() and current_user.is_authenticated:
+        actor = current_user
+    event = AuditEvent(
+        action=action,
+        actor_id=actor.id if actor else None,
+        actor_label=actor.email if actor else details.pop("actor_label", ""),
+        object_type=type(obj).__tablename__ if obj is not None else None,
+        object_id=getattr(obj, "id", None),
+        object_label=label if label is not None else _label(obj),
+        details={key: _plain(value) for key, value in details.items()},
+        client_address=request.remote_addr if has_request_context() else None,
+    )
+    db.session.add(event)
+    return event
+
+
+def _label(obj: Any) -> str:
+    if obj is None:
+        return ""
+    for attribute in ("email", "name"):
+        if value := getattr(obj, attribute, None):
+            return str(value)[:254]
+    return ""
+
+
+def _plain(value: Any) -> Any:
+    """Make a value storable as JSON."""
+    if isinstance(value, str | int | float | bool) or value is None:
+        return value
+    if isinstance(value, list | tuple | set):
+        return [_plain(item) for item in value]
+    if isinstance(value, dict):
+        return {str(k): _plain(v) for k, v in value.items()}
+    return str(value)

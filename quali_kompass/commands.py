@@ -1,0 +1,62 @@
+"""Command-line commands: ``flask --app quali_kompass <command>``."""
+
+from __future__ import annotations
+
+import click
+from flask import current_app
+from flask.cli import with_appcontext
+from sqlalchemy import func, select
+
+from quali_kompass.accounts.passwords import generate_password, hash_password
+from quali_kompass.accounts.services import normalise_email
+from quali_kompass.audit.services import record
+from quali_kompass.errors import ServiceError
+from quali_kompass.extensions import db
+from quali_kompass.organisation.models import Person
+from quali_kompass.organisation.services import save_person
+
+
+@click.command("create-admin")
+@click.argument("email")
+@click.option("--name", default="", help="Display name (default: the part of the address before the @).")
+@with_appcontext
+def create_admin(email: str, name: str) -> None:
+    """Create an admin account with a generated password, or make an existing person admin."""
+    email = normalise_email(email)
+    if "@" not in email:
+        raise click.BadParameter("not an e-mail address", param_hint="EMAIL")
+    password = generate_password()
+    person = db.session.scalar(select(Person).where(Person.email == email))
+    try:
+        if person is None:
+            person = save_person(None, {"name": name or email.split("@")[0], "email": email})
+    except ServiceError as error:
+        raise click.ClickException(error.message) from error
+    person.is_admin = True
+    person.active = True
+    person.password_hash = hash_password(password)
+    record("admin_created", person, actor_label="cli")
+    db.session.commit()
+    click.echo(f"Admin: {email}\nPassword: {password}")
+
+
+@click.command("demo-data")
+@click.option("--if-empty", is_flag=True, help="Do nothing if there are people already.")
+@with_appcontext
+def demo_data(if_empty: bool) -> None:
+    """Load the demo Jobcenter into an empty database and print its logins."""
+    from quali_kompass.demo import load_demo, write_logins
+
+    if db.session.scalar(select(func.count(Person.id))):
+        if if_empty:
+            return
+        raise click.ClickException("The database is not empty; the demo data goes only into an empty one.")
+    logins = load_demo()
+    db.session.commit()
+    path = write_logins(logins, current_app.instance_path)
+    click.echo(f"Demo data loaded. Logins (also in {path}):")
+    for role, email, password in logins:
+        click.echo(f"  {role:<28} {email:<42} {password}")
+
+
+commands = [create_admin, demo_data]

@@ -1,0 +1,54 @@
+"""Start page, language switch and health check."""
+
+from __future__ import annotations
+
+from flask import current_app, flash, jsonify, redirect, render_template, request, session, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from sqlalchemy import text
+from werkzeug.wrappers import Response
+
+from quali_kompass.extensions import csrf, db, limiter
+from quali_kompass.frame import blueprint
+from quali_kompass.frame.navigation import navigation
+from quali_kompass.frame.security import safe_next_url
+
+
+@blueprint.app_context_processor
+def frame_context() -> dict:
+    return {"navigation": navigation, "languages": current_app.config["QK_LANGUAGES"]}
+
+
+@blueprint.route("/")
+@login_required
+def home() -> str:
+    return render_template("frame/home.html")
+
+
+@blueprint.route("/sprache", methods=["POST"])
+def set_language() -> Response:
+    locale = request.form.get("locale", "")
+    if locale in current_app.config["QK_LANGUAGES"]:
+        session["locale"] = locale
+        if current_user.is_authenticated:
+            current_user.locale = locale
+            db.session.commit()
+        with force_locale(locale):
+            flash(
+                _("Die Sprache ist jetzt Deutsch.") if locale == "de" else _("Die Sprache ist jetzt Englisch."),
+                "success",
+            )
+    return redirect(safe_next_url(request.form.get("next")) or url_for("frame.home"))
+
+
+@blueprint.route("/healthz")
+@limiter.exempt
+@csrf.exempt
+def healthz() -> tuple[Response, int]:
+    try:
+        db.session.execute(text("SELECT 1"))
+    except Exception:
+        db.session.rollback()
+        return jsonify(status="error", database="unreachable"), 503
+    return jsonify(status="ok", database="ok"), 200

@@ -1,0 +1,35 @@
+"""Language and time zone: German first, English second, dates in Europe/Berlin."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request, session
+from flask_babel import format_date, format_datetime, get_locale
+from flask_login import current_user
+
+from quali_kompass.extensions import babel
+
+
+def select_locale() -> str:
+    """The person's saved choice, else the choice of this browser session, else the browser's preference."""
+    languages = current_app.config["QK_LANGUAGES"]
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    if session.get("locale") in languages:
+        return session["locale"]
+    return request.accept_languages.best_match(list(languages)) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def install(app: Flask) -> None:
+    babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.filters["date"] = lambda value: format_date(value, "dd.MM.yyyy") if value else ""
+    app.jinja_env.filters["datetime"] = _format_datetime
+
+
+def _format_datetime(value) -> str:
+    if not value:
+        return ""
+    if str(get_locale()) == "de":
+        return format_datetime(value, "dd.MM.yyyy, HH:mm 'Uhr'")
+    return format_datetime(value, "dd.MM.yyyy, HH:mm")

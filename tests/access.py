@@ -1,0 +1,51 @@
+"""Who may use which route: the expected-access table for every endpoint of the app.
+
+A route missing here fails the suite, so that each new page comes with a decision about access.
+"""
+
+from __future__ import annotations
+
+ROLES = ("anonymous", "employee", "lead", "department_head", "editor", "admin", "auditor")
+LOGGED_IN = frozenset(ROLES) - {"anonymous"}
+PUBLIC = frozenset(ROLES)
+ADMIN = frozenset({"admin"})
+LEADS = frozenset({"lead", "department_head"})
+
+EXPECTED_ACCESS: dict[str, frozenset[str]] = {
+    "static": PUBLIC,
+    "frame.healthz": PUBLIC,
+    "frame.set_language": PUBLIC,
+    "accounts.login": PUBLIC,
+    "accounts.reset_password": PUBLIC,
+    "frame.home": LOGGED_IN,
+    "accounts.logout": LOGGED_IN,
+    "accounts.account": LOGGED_IN,
+    "accounts.change_password": LOGGED_IN,
+    "organisation.my_teams": LEADS,
+    "organisation.my_team": LEADS,
+    "organisation.admin_overview": ADMIN,
+    "organisation.admin_departments": ADMIN,
+    "organisation.admin_department": ADMIN,
+    "organisation.admin_department_delete": ADMIN,
+    "organisation.admin_department_head_add": ADMIN,
+    "organisation.admin_department_head_remove": ADMIN,
+    "organisation.admin_teams": ADMIN,
+    "organisation.admin_team": ADMIN,
+    "organisation.admin_team_delete": ADMIN,
+    "organisation.admin_team_lead_add": ADMIN,
+    "organisation.admin_team_lead_remove": ADMIN,
+    "organisation.admin_people": ADMIN,
+    "organisation.admin_person_new": ADMIN,
+    "organisation.admin_person": ADMIN,
+    "organisation.admin_person_roles": ADMIN,
+    "organisation.admin_person_move": ADMIN,
+    "organisation.admin_person_reset_link": ADMIN,
+    "organisation.admin_import": ADMIN,
+    "organisation.admin_import_preview": ADMIN,
+    "organisation.admin_import_apply": ADMIN,
+    "organisation.admin_import_discard": ADMIN,
+    "audit.log": frozenset({"admin", "auditor"}),
+}
+
+# Routes that are not pages: excluded from the browser walk.
+NOT_PAGES = frozenset({"static", "frame.healthz"})

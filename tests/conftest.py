@@ -1,0 +1,194 @@
+"""Test harness: a migrated database per test (SQLite, or PostgreSQL via QK_TEST_DATABASE_URL)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import create_engine, text
+
+from quali_kompass import create_app
+from quali_kompass.extensions import db
+from tests.factories import TEST_PASSWORD, DepartmentFactory, PersonFactory, TeamFactory
+
+POSTGRES_URL = os.environ.get("QK_TEST_DATABASE_URL", "")
+IN_CI = bool(os.environ.get("CI"))
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def pytest_report_header(config: pytest.Config) -> str:
+    target = POSTGRES_URL or "SQLite (a migrated copy per test)"
+    return f"Quali-Kompass database: {target}"
+
+
+def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+    config = {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "QK_MAIL_SERVER": "",
+        "QK_BASE_URL": "",
+    }
+    config.update(overrides)
+    return config
+
+
+def upgrade_database(database_url: str) -> None:
+    """Run the Alembic migrations to head, as production does."""
+    from flask_migrate import upgrade
+
+    app = create_app(test_config(database_url))
+    with app.app_context():
+        upgrade(directory=str(ROOT / "migrations"))
+        db.engine.dispose()
+
+
+def reset_postgres_schema(database_url: str) -> None:
+    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+    try:
+        with engine.connect() as connection:
+            connection.execute(text("DROP SCHEMA public CASCADE"))
+            connection.execute(text("CREATE SCHEMA public"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database at the newest migration: PostgreSQL itself, or a SQLite template file."""
+    if POSTGRES_URL:
+        reset_postgres_schema(POSTGRES_URL)
+        upgrade_database(POSTGRES_URL)
+        return POSTGRES_URL
+    template = tmp_path_factory.mktemp("db") / "template.sqlite"
+    upgrade_database(f"sqlite:///{template}")
+    return str(template)
+
+
+def _truncate_all(database_url: str) -> None:
+    engine = create_engine(database_url)
+    try:
+        with engine.begin() as connection:
+            tables = connection.scalars(
+                text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename != 'alembic_version'")
+            ).all()
+            if tables:
+                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()
+
+
+@pytest.fixture
+def database_url(migrated_database: str, tmp_path: Path) -> Iterator[str]:
+    """A fresh, migrated, empty database for one test."""
+    if POSTGRES_URL:
+        yield migrated_database
+        _truncate_all(migrated_database)
+    else:
+        path = tmp_path / "test.sqlite"
+        shutil.copy(migrated_database, path)
+        yield f"sqlite:///{path}"
+
+
+@pytest.fixture
+def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
+    """Build apps on the test database with extra settings."""
+    apps: list[Flask] = []
+
+    def factory(**overrides: Any) -> Flask:
+        app = create_app(test_config(database_url, **overrides))
+        apps.append(app)
+        return app
+
+    yield factory
+    for app in apps:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+
+
+@pytest.fixture
+def app(make_app: Callable[..., Flask]) -> Flask:
+    return make_app()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def create(app: Flask) -> Callable[..., Any]:
+    """Create through a factory and commit: ``create(PersonFactory, name=...)``."""
+
+    def factory(model_factory: Any, **fields: Any) -> Any:
+        with app.app_context():
+            obj = model_factory(**fields)
+            db.session.commit()
+            return obj
+
+    return factory
+
+
+def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> None:
+    """Log in through the real login form."""
+    response = client.post("/anmelden", data={"email": email, "password": password})
+    assert response.status_code == 302, f"login as {email} failed with {response.status_code}"
+
+
+@pytest.fixture
+def org(app: Flask) -> SimpleNamespace:
+    """A small organisation with one person for every role.
+
+    Department A (head ``head``) has team A1 (lead ``lead``, members ``employee``, ``lead``, ``head``);
+    department B has team B1 (lead ``other_lead``, member ``other_employee``).
+    """
+    with app.app_context():
+        dept_a = DepartmentFactory(name="Leistungsgewährung")
+        dept_b = DepartmentFactory(name="Markt und Integration")
+        team_a = TeamFactory(name="Leistung Team 1", department=dept_a)
+        team_b = TeamFactory(name="Integration Nord", department=dept_b)
+        people = SimpleNamespace(
+            employee=PersonFactory(name="Erika Beispiel", email="erika.beispiel@jobcenter-test.de", team=team_a),
+            lead=PersonFactory(name="Lena Leitung", email="lena.leitung@jobcenter-test.de", team=team_a),
+            head=PersonFactory(name="Hans Bereich", email="hans.bereich@jobcenter-test.de", team=team_a),
+            other_lead=PersonFactory(name="Otto Anders", email="otto.anders@jobcenter-test.de", team=team_b),
+            other_employee=PersonFactory(name="Olga Weit", email="olga.weit@jobcenter-test.de", team=team_b),
+            editor=PersonFactory(name="Ria Redaktion", email="ria.redaktion@jobcenter-test.de", is_editor=True),
+            admin=PersonFactory(name="Adam Admin", email="adam.admin@jobcenter-test.de", is_admin=True),
+            auditor=PersonFactory(name="Petra Prüfung", email="petra.pruefung@jobcenter-test.de", is_auditor=True),
+        )
+        team_a.leads.append(people.lead)
+        team_b.leads.append(people.other_lead)
+        dept_a.heads.append(people.head)
+        db.session.commit()
+        return SimpleNamespace(dept_a=dept_a, dept_b=dept_b, team_a=team_a, team_b=team_b, **vars(people))
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The Redis server for shared rate limits; fails in CI when absent, skips elsewhere."""
+    url = os.environ.get("QK_TEST_REDIS_URL", "")
+    if not url:
+        if IN_CI:
+            pytest.fail("QK_TEST_REDIS_URL is not set in CI")
+        pytest.skip("QK_TEST_REDIS_URL is not set (e.g. redis://127.0.0.1:6379/0)")
+    import redis
+
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.RedisError as error:
+        if IN_CI:
+            pytest.fail(f"Redis at {url} is unreachable: {error}")
+        pytest.skip(f"Redis at {url} is unreachable: {error}")
+    return url
