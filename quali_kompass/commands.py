@@ -53,7 +53,7 @@ def demo_data(if_empty: bool) -> None:
         raise click.ClickException("The database is not empty; the demo data goes only into an empty one.")
     logins = load_demo()
     db.session.commit()
-    path = write_logins(logins, current_app.instance_path)
+    path = write_logins(logins, current_app.config["QK_DEMO_LOGINS_FILE"])
     click.echo(f"Demo data loaded. Logins (also in {path}):")
     for role, email, password in logins:
         click.echo(f"  {role:<28} {email:<42} {password}")

@@ -72,5 +72,6 @@ class Config:
         self.QK_MAIL_STARTTLS = _bool("QK_MAIL_STARTTLS", False)
         self.QK_MAIL_SENDER = os.environ.get("QK_MAIL_SENDER", "quali-kompass@localhost")
 
+        self.QK_DEMO_LOGINS_FILE = str(INSTANCE_PATH / "demo-logins.txt")
         self.QK_PASSWORD_RESET_HOURS = 24
         self.QK_PAGE_SIZE = 50

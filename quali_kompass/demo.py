@@ -230,8 +230,9 @@ def _move(person: Person, new: Team, on: date) -> None:
     db.session.add(Membership(person=person, team=new, start_date=on))
 
 
-def write_logins(logins: list[tuple[str, str, str]], instance_path: str) -> Path:
-    path = Path(instance_path) / "demo-logins.txt"
+def write_logins(logins: list[tuple[str, str, str]], filename: str) -> Path:
+    """Keep the demo logins in a file only the owner can read."""
+    path = Path(filename)
     path.parent.mkdir(parents=True, exist_ok=True)
     lines = ["Quali-Kompass – Demo-Zugänge (nur für die Demo-Datenbank)", ""]
     lines += [f"{role:<28} {email:<42} {password}" for role, email, password in logins]

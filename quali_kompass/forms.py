@@ -9,6 +9,11 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationE
 from quali_kompass.accounts.passwords import MAX_LENGTH, password_problem
 
 
+def strip(value: str | None) -> str | None:
+    """Field filter: ignore spaces around the input, as copied addresses often have them."""
+    return value.strip() if isinstance(value, str) else value
+
+
 def required() -> DataRequired:
     return DataRequired(message=_l("Bitte füllen Sie dieses Feld aus."))
 

@@ -13,6 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
+from sqlalchemy.engine import make_url
 
 from quali_kompass import create_app
 from quali_kompass.extensions import db
@@ -24,11 +25,12 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def pytest_report_header(config: pytest.Config) -> str:
-    target = POSTGRES_URL or "SQLite (a migrated copy per test)"
+    target = f"PostgreSQL {POSTGRES_URL} (a database of the run's own)" if POSTGRES_URL else "SQLite"
     return f"Quali-Kompass database: {target}"
 
 
 def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
+    """Settings for a test app on the given database."""
     config = {
         "TESTING": True,
         "SECRET_KEY": "test-secret-key-not-for-production",
@@ -43,6 +45,9 @@ def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
     return config
 
 
+test_config.__test__ = False  # a helper, not a test
+
+
 def upgrade_database(database_url: str) -> None:
     """Run the Alembic migrations to head, as production does."""
     from flask_migrate import upgrade
@@ -53,23 +58,30 @@ def upgrade_database(database_url: str) -> None:
         db.engine.dispose()
 
 
-def reset_postgres_schema(database_url: str) -> None:
-    engine = create_engine(database_url, isolation_level="AUTOCOMMIT")
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test run's own on the PostgreSQL server, so that runs side by side do not collide."""
+    server = make_url(POSTGRES_URL)
+    name = f"{server.database}_run_{os.getpid()}"
+    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
     try:
-        with engine.connect() as connection:
-            connection.execute(text("DROP SCHEMA public CASCADE"))
-            connection.execute(text("CREATE SCHEMA public"))
+        yield server.set(database=name).render_as_string(hide_password=False)
     finally:
-        engine.dispose()
+        with admin.connect() as connection:
+            connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
 
 
 @pytest.fixture(scope="session")
-def migrated_database(tmp_path_factory: pytest.TempPathFactory) -> str:
-    """A database at the newest migration: PostgreSQL itself, or a SQLite template file."""
+def migrated_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """A database at the newest migration: on PostgreSQL, or a SQLite template file copied per test."""
     if POSTGRES_URL:
-        reset_postgres_schema(POSTGRES_URL)
-        upgrade_database(POSTGRES_URL)
-        return POSTGRES_URL
+        url = request.getfixturevalue("postgres_url")
+        upgrade_database(url)
+        return url
     template = tmp_path_factory.mktemp("db") / "template.sqlite"
     upgrade_database(f"sqlite:///{template}")
     return str(template)
@@ -146,9 +158,8 @@ def login(client: FlaskClient, email: str, password: str = TEST_PASSWORD) -> Non
     assert response.status_code == 302, f"login as {email} failed with {response.status_code}"
 
 
-@pytest.fixture
-def org(app: Flask) -> SimpleNamespace:
-    """A small organisation with one person for every role.
+def build_org(app: Flask) -> SimpleNamespace:
+    """Create a small organisation with one person for every role, and commit.
 
     Department A (head ``head``) has team A1 (lead ``lead``, members ``employee``, ``lead``, ``head``);
     department B has team B1 (lead ``other_lead``, member ``other_employee``).
@@ -176,6 +187,12 @@ def org(app: Flask) -> SimpleNamespace:
 
 
 @pytest.fixture
+def org(app: Flask) -> SimpleNamespace:
+    """A small organisation with one person for every role (see ``build_org``)."""
+    return build_org(app)
+
+
+@pytest.fixture
 def redis_url() -> str:
     """The Redis server for shared rate limits; fails in CI when absent, skips elsewhere."""
     url = os.environ.get("QK_TEST_REDIS_URL", "")
@@ -192,3 +209,36 @@ def redis_url() -> str:
             pytest.fail(f"Redis at {url} is unreachable: {error}")
         pytest.skip(f"Redis at {url} is unreachable: {error}")
     return url
+
+
+class QueryCounter:
+    def __init__(self) -> None:
+        self.statements: list[str] = []
+
+    def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:
+        self.statements.append(statement)
+
+    @property
+    def count(self) -> int:
+        return len(self.statements)
+
+
+@pytest.fixture
+def count_queries(app: Flask) -> Callable[[], Any]:
+    """Count the SQL statements run inside the ``with`` block: ``with count_queries() as counter: ...``."""
+    from contextlib import contextmanager
+
+    from sqlalchemy import event
+
+    @contextmanager
+    def counting() -> Iterator[QueryCounter]:
+        counter = QueryCounter()
+        with app.app_context():
+            engine = db.engine
+        event.listen(engine, "before_cursor_execute", counter)
+        try:
+            yield counter
+        finally:
+            event.remove(engine, "before_cursor_execute", counter)
+
+    return counting

@@ -11,15 +11,15 @@ from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, S
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
-from quali_kompass.forms import max_length, required, valid_email
+from quali_kompass.forms import max_length, required, strip, valid_email
 
 
 class NameForm(FlaskForm):
-    name = StringField(_l("Name"), validators=[required(), max_length(120)])
+    name = StringField(_l("Name"), validators=[required(), max_length(120)], filters=[strip])
 
 
 class TeamForm(FlaskForm):
-    name = StringField(_l("Name des Teams"), validators=[required(), max_length(120)])
+    name = StringField(_l("Name des Teams"), validators=[required(), max_length(120)], filters=[strip])
     department_id = SelectField(
         _l("Fachbereich"), coerce=int, validators=[InputRequired(message=_l("Bitte wählen Sie einen Fachbereich."))]
     )
@@ -28,12 +28,14 @@ class TeamForm(FlaskForm):
 class PersonByEmailForm(FlaskForm):
     """Pick a person by e-mail address (scales to any number of people, unlike a select list)."""
 
-    email = StringField(_l("E-Mail-Adresse der Person"), validators=[required(), valid_email(), max_length(254)])
+    email = StringField(
+        _l("E-Mail-Adresse der Person"), validators=[required(), valid_email(), max_length(254)], filters=[strip]
+    )
 
 
 class PersonForm(FlaskForm):
     name = StringField(_l("Name"), validators=[required(), max_length(200)], render_kw={"autocomplete": "off"})
-    email = StringField(_l("E-Mail-Adresse"), validators=[required(), valid_email(), max_length(254)])
+    email = StringField(_l("E-Mail-Adresse"), validators=[required(), valid_email(), max_length(254)], filters=[strip])
     personnel_number = StringField(_l("Personalnummer (optional)"), validators=[Optional(), max_length(40)])
     locale = SelectField(_l("Sprache der Oberfläche"), choices=[("de", "Deutsch"), ("en", "English")])
     active = BooleanField(_l("Aktiv (kann sich anmelden)"), default=True)

@@ -131,6 +131,11 @@ class Person(UserMixin, Base):
     def is_active(self) -> bool:
         return self.active
 
+    # UserMixin compares by get_id(); people are the same only if they are the same row object.
+    __eq__ = object.__eq__
+    __ne__ = object.__ne__
+    __hash__ = object.__hash__
+
     # Organisation --------------------------------------------------------------------------------
     @property
     def current_membership(self) -> Membership | None:

@@ -1,0 +1,249 @@
+"""Every page in a real browser: axe-core (WCAG 2.1 A/AA) for each role, error states, English,
+a keyboard-only login, and reflow at 320 px.
+
+The page list comes from the URL map and tests/access.py, so new pages are checked without further work.
+"""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+
+from quali_kompass import create_app
+from quali_kompass.extensions import db
+from tests.access import ROLES
+from tests.browser_support import (
+    CHROMIUM,
+    CHROMIUM_ARGS,
+    NARROW,
+    LiveServer,
+    axe_violations,
+    focused,
+    horizontal_overflow,
+    log_in,
+    new_context,
+    page_paths,
+    serve,
+)
+from tests.conftest import IN_CI, POSTGRES_URL, _truncate_all, build_org, test_config
+from tests.factories import TEST_PASSWORD
+from tests.sample import role_person, sample_url_values
+
+pytestmark = pytest.mark.browser
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    if not Path(CHROMIUM).exists():
+        reason = f"Chromium not found at {CHROMIUM} (apt-get install chromium)"
+        if IN_CI:
+            pytest.fail(reason)
+        pytest.skip(reason)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture(scope="module")
+def server(browser: Browser, migrated_database: str, tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer]:
+    """The app with CSRF protection on, over HTTP, on its own copy of the migrated database."""
+    if POSTGRES_URL:
+        url = migrated_database
+    else:
+        path = tmp_path_factory.mktemp("browser") / "browser.sqlite"
+        shutil.copy(migrated_database, path)
+        url = f"sqlite:///{path}"
+    app = create_app(test_config(url, WTF_CSRF_ENABLED=True))
+    try:
+        org = build_org(app)
+        values = sample_url_values(app, org)
+        with serve(app) as base_url:
+            yield LiveServer(url=base_url, app=app, org=org, values=values)
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        if POSTGRES_URL:
+            _truncate_all(url)
+
+
+def logged_in_page(browser: Browser, server: LiveServer, role: str, **context_options) -> Page:
+    page = new_context(browser, server, **context_options).new_page()
+    if role != "anonymous":
+        log_in(page, role_person(server.org, role).email)
+    return page
+
+
+def visit(page: Page, path: str) -> str | None:
+    """Open ``path``; a description of the problem unless it answered 200."""
+    response = page.goto(path)
+    if response is None or response.status != 200:
+        return f"{path}: HTTP {response.status if response else 'no response'}, expected 200"
+    return None
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_passes_axe(browser: Browser, server: LiveServer, role: str) -> None:
+    paths = page_paths(server.app, role, server.values)
+    assert paths, f"no pages for {role}"
+    page = logged_in_page(browser, server, role)
+    problems: list[str] = []
+    try:
+        for path in paths:
+            if problem := visit(page, path):
+                problems.append(problem)
+                continue
+            problems += axe_violations(page, path)
+    finally:
+        page.context.close()
+    assert not problems, f"as {role}, {len(problems)} problem(s) on {len(paths)} pages:\n" + "\n".join(problems)
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_every_page_fits_320_px_without_horizontal_scrolling(browser: Browser, server: LiveServer, role: str) -> None:
+    paths = page_paths(server.app, role, server.values)
+    page = logged_in_page(browser, server, role, viewport=NARROW)
+    problems: list[str] = []
+    try:
+        for path in paths:
+            problem = visit(page, path) or horizontal_overflow(page)
+            if problem:
+                problems.append(problem)
+    finally:
+        page.context.close()
+    assert not problems, f"as {role} at 320 px:\n" + "\n".join(problems)
+
+
+def test_pages_with_form_errors_pass_axe_and_link_to_the_fields(browser: Browser, server: LiveServer) -> None:
+    page = logged_in_page(browser, server, "anonymous")
+    problems: list[str] = []
+    try:
+        page.goto("/anmelden")
+        page.get_by_role("button", name="Anmelden").click()
+        page.wait_for_load_state()
+        problems += axe_violations(page, "login, submitted empty")
+        assert_summary_links_to_fields(page, {"email", "password"})
+
+        log_in(page, server.org.admin.email)
+        page.goto("/verwaltung/personen/neu")
+        page.get_by_label("Name", exact=True).fill("Nora Neu")
+        page.get_by_label("E-Mail-Adresse").fill("keine-adresse")
+        page.get_by_role("button", name="Anlegen").click()
+        page.wait_for_load_state()
+        problems += axe_violations(page, "new person, bad e-mail address")
+        assert_summary_links_to_fields(page, {"email"})
+        email = page.locator("#email")
+        assert email.get_attribute("aria-invalid") == "true"
+        assert "email-error" in (email.get_attribute("aria-describedby") or "").split()
+
+        page.goto("/konto")
+        page.get_by_role("button", name="Passwort speichern").click()
+        page.wait_for_load_state()
+        problems += axe_violations(page, "own account, password form submitted empty")
+        assert_summary_links_to_fields(page, {"current_password", "new_password", "new_password_repeat"})
+    finally:
+        page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+def assert_summary_links_to_fields(page: Page, expected_fields: set[str]) -> None:
+    summary = page.locator("#fehler")
+    assert summary.is_visible(), "no error summary"
+    hrefs = summary.get_by_role("link").evaluate_all("links => links.map(link => link.getAttribute('href'))")
+    targets = {href.removeprefix("#") for href in hrefs}
+    assert expected_fields <= targets, f"error summary links to {sorted(targets)}, expected {sorted(expected_fields)}"
+    for target in targets:
+        field = page.locator(f"[id='{target}']")
+        assert field.count() == 1, f"error summary links to #{target}, which is not on the page once"
+        assert field.evaluate("el => el.labels && el.labels.length > 0 || el.tagName === 'FIELDSET'"), target
+    first = summary.get_by_role("link").first
+    target = first.get_attribute("href")
+    first.click()
+    assert page.evaluate("() => location.hash") == target
+
+
+def test_error_pages_pass_axe(browser: Browser, server: LiveServer) -> None:
+    page = logged_in_page(browser, server, "employee")
+    problems: list[str] = []
+    try:
+        for path, status in [("/verwaltung", 403), ("/gibt-es-nicht", 404), ("/passwort-zuruecksetzen/falsch", 404)]:
+            response = page.goto(path)
+            assert response is not None and response.status == status, path
+            problems += axe_violations(page, f"{path} ({status})")
+    finally:
+        page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_english_interface(browser: Browser, server: LiveServer) -> None:
+    """Switch the language in the page header; the pages stay whole and accessible."""
+    page = logged_in_page(browser, server, "anonymous")
+    problems: list[str] = []
+    try:
+        # A person no other browser test logs in as: the choice of language is saved with the person.
+        log_in(page, server.org.other_lead.email)
+        page.goto("/konto")
+        header = page.locator("header form.language-switch")
+        header.get_by_label("Sprache").select_option("en")
+        header.get_by_role("button").click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/konto")
+        for path in ["/konto", "/", "/team"]:
+            assert visit(page, path) is None, path
+            assert page.evaluate("() => document.documentElement.lang") == "en", path
+            assert page.locator("h1").inner_text().strip(), f"{path}: empty heading"
+            assert page.locator("#language-select").input_value() == "en"
+            problems += axe_violations(page, f"{path} (English)")
+        page.context.clear_cookies()
+        page.goto("/anmelden")
+        assert page.evaluate("() => document.documentElement.lang") == "de"
+        log_in(page, server.org.other_lead.email)
+        assert page.evaluate("() => document.documentElement.lang") == "en", "the choice is saved with the person"
+    finally:
+        page.context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_keyboard_only_login(browser: Browser, server: LiveServer) -> None:
+    page = new_context(browser, server).new_page()
+    try:
+        page.goto("/anmelden")
+        keyboard = page.keyboard
+
+        keyboard.press("Tab")
+        skip = focused(page)
+        assert skip["text"] == "Zum Inhalt springen", skip
+        assert skip["visible"], f"no visible focus on the skip link: {skip}"
+        assert page.get_by_role("link", name="Zum Inhalt springen").is_visible()
+
+        keyboard.press("Enter")
+        assert focused(page)["id"] == "inhalt", "the skip link does not move the focus to the content"
+
+        keyboard.press("Tab")
+        email = focused(page)
+        assert email["id"] == "email", f"after the skip link, Tab reaches {email}, not the e-mail field"
+        assert email["visible"], f"no visible focus on the e-mail field: {email}"
+        keyboard.type(server.org.employee.email)
+
+        keyboard.press("Tab")
+        password = focused(page)
+        assert password["id"] == "password", password
+        assert password["visible"], f"no visible focus on the password field: {password}"
+        keyboard.type(TEST_PASSWORD)
+
+        with page.expect_navigation():
+            keyboard.press("Enter")
+        assert "Guten Tag" in page.locator("h1").inner_text()
+
+        keyboard.press("Tab")
+        assert focused(page)["visible"], "no visible focus on the skip link after login"
+        keyboard.press("Tab")
+        brand = focused(page)
+        assert brand["visible"], f"no visible focus on the first header link: {brand}"
+    finally:
+        page.context.close()
