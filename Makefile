@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --use-fuzzy -q -d quali_kompass/translations
+	$(BIN)/pybabel compile -d quali_kompass/translations
 
 run: $(STAMP) translations
 	$(BIN)/flask db upgrade
@@ -43,8 +43,8 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -q -F babel.cfg -k _l -k lazy_gettext -o quali_kompass/translations/messages.pot .
-	$(BIN)/pybabel update -q -i quali_kompass/translations/messages.pot -d quali_kompass/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o quali_kompass/translations/messages.pot . >/dev/null
+	$(BIN)/pybabel update --no-fuzzy-matching -i quali_kompass/translations/messages.pot -d quali_kompass/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache

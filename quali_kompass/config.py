@@ -47,6 +47,8 @@ class Config:
         self.SESSION_COOKIE_NAME = "qk_session"
         self.SESSION_COOKIE_HTTPONLY = True
         self.SESSION_COOKIE_SAMESITE = "Lax"
+        # Secure is set anyway on requests that arrive over HTTPS; this forces it on every response.
+        self.SESSION_COOKIE_SECURE = _bool("QK_SECURE_COOKIES", False)
         self.QK_SESSION_IDLE = timedelta(minutes=_int("QK_SESSION_IDLE_MINUTES", 30))
         self.QK_SESSION_MAX = timedelta(hours=_int("QK_SESSION_MAX_HOURS", 12))
         self.PERMANENT_SESSION_LIFETIME = self.QK_SESSION_MAX
