@@ -1,0 +1,39 @@
+"""The number of SQL statements per page, pinned: a change here is a decision, not an accident."""
+
+from __future__ import annotations
+
+import pytest
+from flask import Flask
+
+from tests.conftest import login
+from tests.factories import PersonFactory
+
+# (role, URL, statements) – the login session and the person are loaded on every page (2 statements).
+PAGES = [
+    ("employee", "/", 8),
+    ("employee", "/konto", 7),
+    ("lead", "/team", 6),
+    ("lead", "/team/{team_a}", 7),
+    ("admin", "/verwaltung", 6),
+    ("admin", "/verwaltung/fachbereiche", 5),
+    ("admin", "/verwaltung/fachbereiche/{dept_a}", 7),
+    ("admin", "/verwaltung/teams", 8),
+    ("admin", "/verwaltung/teams/{team_a}", 7),
+    ("admin", "/verwaltung/personen", 8),
+    ("admin", "/verwaltung/personen/{employee}", 14),
+    ("auditor", "/protokoll/", 6),
+]
+
+
+@pytest.mark.parametrize(("role", "url", "expected"), PAGES)
+def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url: str, expected: int) -> None:
+    for _ in range(5):  # more people must not mean more statements
+        create(PersonFactory, team=org.team_a)
+    client = app.test_client()
+    login(client, getattr(org, role).email)
+    url = url.format(team_a=org.team_a.id, dept_a=org.dept_a.id, employee=org.employee.id)
+    client.get(url)  # the first request after login may refresh the session's last-seen time
+    with count_queries() as counter:
+        response = client.get(url)
+    assert response.status_code == 200
+    assert counter.count == expected, "\n".join(counter.statements)
