@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := quali_kompass
 
-.PHONY: run test test-sqlite test-postgresql lint translations extract-messages bench clean
+.PHONY: run test test-sqlite test-postgresql lint translations extract-messages clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)

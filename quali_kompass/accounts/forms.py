@@ -3,9 +3,16 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import PasswordField, SelectField, StringField
+from wtforms.validators import ValidationError
 
-from quali_kompass.accounts.passwords import MAX_LENGTH
+from quali_kompass.accounts.passwords import MAX_LENGTH, normalise
 from quali_kompass.forms import max_length, new_password_fields, required
+
+
+def _password_length(form: FlaskForm, field: PasswordField) -> None:
+    """Count characters as the policy does (NFC): decomposed umlauts from some keyboards are longer."""
+    if len(normalise(field.data or "")) > MAX_LENGTH:
+        raise ValidationError(_l("Bitte geben Sie höchstens %(max)d Zeichen ein.", max=MAX_LENGTH))
 
 
 class LoginForm(FlaskForm):
@@ -14,7 +21,7 @@ class LoginForm(FlaskForm):
     )
     password = PasswordField(
         _l("Passwort"),
-        validators=[required(), max_length(MAX_LENGTH)],
+        validators=[required(), _password_length],
         render_kw={"autocomplete": "current-password"},
     )
 
