@@ -2,17 +2,22 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 from flask import current_app
 from flask.cli import with_appcontext
+from flask_babel import force_locale
 from sqlalchemy import func, select
 
 from quali_kompass.accounts.passwords import generate_password, hash_password
 from quali_kompass.accounts.services import normalise_email
 from quali_kompass.audit.services import record
+from quali_kompass.database import utcnow
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
-from quali_kompass.organisation.models import Person
+from quali_kompass.organisation import importer
+from quali_kompass.organisation.models import OrgImport, Person
 from quali_kompass.organisation.services import save_person
 
 
@@ -59,4 +64,56 @@ def demo_data(if_empty: bool) -> None:
         click.echo(f"  {role:<28} {email:<42} {password}")
 
 
-commands = [create_admin, demo_data]
+@click.command("import-org")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, readable=True, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Check the file and show what would change; write nothing.")
+@click.option(
+    "--deactivate-missing",
+    is_flag=True,
+    help="Deactivate active people who are missing from the file (never admins).",
+)
+@with_appcontext
+def import_org(file: Path, dry_run: bool, deactivate_missing: bool) -> None:
+    """Import the organisation from an HR export (CSV), as the import page in the browser does."""
+    content = file.read_bytes()
+    with force_locale(current_app.config["BABEL_DEFAULT_LOCALE"]):
+        if dry_run:
+            result = importer.preview_import(content, deactivate_missing=deactivate_missing)
+            db.session.rollback()
+        else:
+            now = utcnow()
+            upload = OrgImport(
+                created_at=now,
+                filename=file.name[:255],
+                content=content,
+                deactivate_missing=deactivate_missing,
+                status="applied",
+                applied_at=now,
+                summary={},
+            )
+            db.session.add(upload)
+            db.session.flush()
+            result = importer.apply_upload(upload, None, actor_label="cli")
+            if result.valid:
+                upload.summary = {**result.summary(), "source": "cli"}
+                db.session.commit()
+            else:
+                db.session.rollback()
+        if not result.valid:
+            for error in result.errors:
+                click.echo(error.text, err=True)
+            click.echo(f"{len(result.errors)} error(s) in {file.name}: nothing was written.", err=True)
+            raise click.exceptions.Exit(1)
+        for note in result.notes:
+            click.echo(note)
+    counts = result.counts
+    click.echo(
+        f"People: {counts['created']} created, {counts['updated']} updated, {counts['unchanged']} unchanged, "
+        f"{counts['deactivated']} deactivated."
+    )
+    click.echo(f"Departments created: {counts['departments_created']}, teams created: {counts['teams_created']}.")
+    click.echo(f"Leads: {counts['leads_added']} added, {counts['leads_removed']} removed.")
+    click.echo("Dry run: nothing was written." if dry_run else f"Import of {result.rows} line(s) applied.")
+
+
+commands = [create_admin, demo_data, import_org]

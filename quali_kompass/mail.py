@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import smtplib
+import ssl
 from email.message import EmailMessage
 
 from flask import current_app
@@ -28,7 +29,8 @@ def send_mail(to: str, subject: str, body: str) -> None:
     message.set_content(body)
     with smtplib.SMTP(config["QK_MAIL_SERVER"], config["QK_MAIL_PORT"], timeout=15) as smtp:
         if config["QK_MAIL_STARTTLS"]:
-            smtp.starttls()
+            # Verify the server's certificate and name; smtplib's default context checks neither.
+            smtp.starttls(context=ssl.create_default_context())
         if config["QK_MAIL_USERNAME"]:
             smtp.login(config["QK_MAIL_USERNAME"], config["QK_MAIL_PASSWORD"])
         smtp.send_message(message)

@@ -91,9 +91,14 @@ def log_in(page: Page, email: str, password: str = TEST_PASSWORD) -> None:
     page.goto("/anmelden")
     page.get_by_label("E-Mail-Adresse").fill(email)
     page.get_by_label("Passwort").fill(password)
-    page.get_by_role("button", name="Anmelden").click()
-    page.wait_for_load_state()
+    submit(page, "Anmelden")
     assert "/anmelden" not in page.url, f"login as {email} failed: {page.locator('main').inner_text()}"
+
+
+def submit(page: Page, button: str) -> None:
+    """Press a form's submit button and wait for the answer."""
+    with page.expect_navigation():
+        page.get_by_role("button", name=button, exact=True).click()
 
 
 def axe_violations(page: Page, label: str | None = None) -> list[str]:
@@ -137,16 +142,37 @@ def horizontal_overflow(page: Page) -> str | None:
     return f"{page.url}: scrollWidth {overflow['scrollWidth']} > {overflow['width']} px: {culprits}"
 
 
-_FOCUS_STYLE_SCRIPT = """() => {
+# The focused element and whether it shows a focus indicator (outline or box-shadow); with ``walk``, null once
+# the focus leaves the page or comes back to an element seen before.
+_FOCUS_SCRIPT = """walk => {
   const el = document.activeElement;
+  if (walk) {
+    if (!el || el === document.body || el.dataset.focusWalked) return null;
+    el.dataset.focusWalked = '1';
+  }
   const style = getComputedStyle(el);
   const outline = style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0;
-  const shadow = style.boxShadow && style.boxShadow !== 'none';
-  return {visible: Boolean(outline || shadow), tag: el.tagName.toLowerCase(), id: el.id,
-          text: (el.innerText || el.value || '').trim(), outline: style.outline, shadow: style.boxShadow};
+  const shadow = style.boxShadow !== 'none';
+  const text = (el.getAttribute('aria-label') || el.innerText || el.value || '').trim();
+  const label = `${el.tagName.toLowerCase()} "${el.id ? '#' + el.id : text.slice(0, 40)}"`;
+  return {visible: outline || shadow, tag: el.tagName.toLowerCase(), id: el.id, text, label,
+          outline: style.outline, shadow: style.boxShadow};
 }"""
 
 
 def focused(page: Page) -> dict[str, Any]:
-    """Describe the focused element and whether it shows a focus indicator (outline or box-shadow)."""
-    return page.evaluate(_FOCUS_STYLE_SCRIPT)
+    """Describe the focused element and whether it shows a focus indicator."""
+    return page.evaluate(_FOCUS_SCRIPT, False)
+
+
+def unfocusable_indicators(page: Page, limit: int = 200) -> list[str]:
+    """Tab through the page once; the elements that take the focus without showing it."""
+    hidden = []
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        element = page.evaluate(_FOCUS_SCRIPT, True)
+        if element is None:
+            break
+        if not element["visible"]:
+            hidden.append(element["label"])
+    return hidden

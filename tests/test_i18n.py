@@ -36,9 +36,14 @@ def extracted_messages() -> set[str]:
 def test_every_text_has_an_english_translation() -> None:
     with open(ROOT / "quali_kompass/translations/en/LC_MESSAGES/messages.po", "rb") as po:
         catalogue = read_po(po)
-    translated = {message.id if isinstance(message.id, str) else message.id[0]
-                  for message in catalogue if message.id and message.string and not message.fuzzy
-                  and (isinstance(message.string, str) or all(message.string))}
+    translated = {
+        message.id if isinstance(message.id, str) else message.id[0]
+        for message in catalogue
+        if message.id
+        and message.string
+        and not message.fuzzy
+        and (isinstance(message.string, str) or all(message.string))
+    }
     missing = sorted(extracted_messages() - translated)
     assert not missing, "run `make extract-messages` and translate:\n" + "\n".join(missing)
 
@@ -66,10 +71,20 @@ def test_the_browser_language_is_the_first_guess(app: Flask) -> None:
 
 def test_times_are_shown_in_berlin_time(app: Flask, org) -> None:
     with app.app_context():
-        db.session.add(AuditEvent(occurred_at=datetime(2026, 7, 1, 10, 0, tzinfo=UTC), action="department_created",
-                                  actor_label="zeit@jobcenter-test.de"))
-        db.session.add(AuditEvent(occurred_at=datetime(2026, 1, 15, 23, 30, tzinfo=UTC), action="department_created",
-                                  actor_label="zeit@jobcenter-test.de"))
+        db.session.add(
+            AuditEvent(
+                occurred_at=datetime(2026, 7, 1, 10, 0, tzinfo=UTC),
+                action="department_created",
+                actor_label="zeit@jobcenter-test.de",
+            )
+        )
+        db.session.add(
+            AuditEvent(
+                occurred_at=datetime(2026, 1, 15, 23, 30, tzinfo=UTC),
+                action="department_created",
+                actor_label="zeit@jobcenter-test.de",
+            )
+        )
         db.session.commit()
     client = app.test_client()
     login(client, org.auditor.email)

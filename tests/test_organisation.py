@@ -222,7 +222,7 @@ def test_people_list_takes_a_fixed_number_of_queries(app: Flask, org, create, co
     client.get("/verwaltung/personen")
     with count_queries() as few:
         client.get("/verwaltung/personen")
-    for n in range(20):
+    for _ in range(20):
         create(PersonFactory, team=org.team_b)
     with count_queries() as many:
         page = client.get("/verwaltung/personen")

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_required, login_user, logout_user
 from werkzeug.wrappers import Response
 
-from quali_kompass.accounts import blueprint
+from quali_kompass.accounts import blueprint, throttle
 from quali_kompass.accounts.forms import LanguageForm, LoginForm, PasswordChangeForm, PasswordResetForm
 from quali_kompass.accounts.passwords import verify_password
 from quali_kompass.accounts.services import (
@@ -25,21 +25,7 @@ from quali_kompass.extensions import db, limiter
 from quali_kompass.frame.security import safe_next_url
 
 
-def _account_key() -> str:
-    return "login-account:" + normalise_email(request.form.get("email", ""))
-
-
-def _login_failed(response: Response) -> bool:
-    return response.status_code != 302
-
-
 @blueprint.route("/anmelden", methods=["GET", "POST"])
-@limiter.limit(
-    lambda: current_app.config["QK_LOGIN_LIMIT_ACCOUNT"],
-    key_func=_account_key,
-    methods=["POST"],
-    deduct_when=_login_failed,
-)
 @limiter.limit(
     lambda: current_app.config["QK_LOGIN_LIMIT_CLIENT"],
     key_func=lambda: "login-client:" + (get_remote_address() or ""),
@@ -51,8 +37,13 @@ def login() -> Response | str:
         return redirect(next_url or url_for("frame.home"))
     form = LoginForm()
     if form.validate_on_submit():
-        person = authenticate(form.email.data, form.password.data)
+        email = normalise_email(form.email.data)
+        if not throttle.attempt_allowed(email):
+            current_app.logger.warning("Login refused: too many attempts for %r", email)
+            abort(429)
+        person = authenticate(email, form.password.data)
         if person is not None:
+            throttle.forget_attempts(email)
             # A fresh cookie session: nothing issued before the login (CSRF token included) stays valid.
             session.clear()
             start_session(person)
@@ -96,7 +87,11 @@ def account() -> str:
 def change_password() -> Response | str:
     form = PasswordChangeForm()
     if form.validate_on_submit():
+        # Checking the current password counts as a login attempt: a stolen session must not allow endless guessing.
+        if not throttle.attempt_allowed(current_user.email):
+            abort(429)
         if verify_password(current_user.password_hash, form.current_password.data):
+            throttle.forget_attempts(current_user.email)
             set_password(current_user, form.new_password.data, keep_session=current_user.session_token)
             record("password_changed", current_user._get_current_object())
             db.session.commit()
