@@ -10,8 +10,8 @@ from flask.cli import with_appcontext
 from flask_babel import force_locale
 from sqlalchemy import func, select
 
-from quali_kompass.accounts.passwords import generate_password, hash_password
-from quali_kompass.accounts.services import normalise_email
+from quali_kompass.accounts.passwords import generate_password
+from quali_kompass.accounts.services import normalise_email, set_password
 from quali_kompass.audit.services import record
 from quali_kompass.database import utcnow
 from quali_kompass.errors import ServiceError
@@ -39,7 +39,7 @@ def create_admin(email: str, name: str) -> None:
         raise click.ClickException(error.message) from error
     person.is_admin = True
     person.active = True
-    person.password_hash = hash_password(password)
+    set_password(person, password)
     record("admin_created", person, actor_label="cli")
     db.session.commit()
     click.echo(f"Admin: {email}\nPassword: {password}")

@@ -58,6 +58,7 @@ class Config:
         self.RATELIMIT_STORAGE_URI = os.environ.get("QK_REDIS_URL") or "memory://"
         self.RATELIMIT_ENABLED = _bool("QK_RATELIMIT_ENABLED", True)
         self.RATELIMIT_HEADERS_ENABLED = False
+        self.RATELIMIT_IN_MEMORY_FALLBACK_ENABLED = True
         self.QK_LOGIN_LIMIT_ACCOUNT = os.environ.get("QK_LOGIN_LIMIT_ACCOUNT", "5 per minute;20 per hour")
         self.QK_LOGIN_LIMIT_CLIENT = os.environ.get("QK_LOGIN_LIMIT_CLIENT", "30 per minute;200 per hour")
         self.QK_TRUSTED_PROXIES = _int("QK_TRUSTED_PROXIES", 0)

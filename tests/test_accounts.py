@@ -440,9 +440,6 @@ def test_create_admin_makes_an_existing_person_admin_with_a_new_password(app: Fl
         assert db.session.get(Person, people.erika.id).is_admin
 
 
-@pytest.mark.xfail(
-    strict=True, reason="commands.create_admin sets password_hash directly instead of accounts.services.set_password"
-)
 def test_create_admin_ends_the_sessions_opened_with_the_old_password(app: Flask, people) -> None:
     erika = app.test_client()
     login(erika, people.erika.email)

@@ -20,7 +20,8 @@ PAGES = [
     ("admin", "/verwaltung/teams", 8),
     ("admin", "/verwaltung/teams/{team_a}", 7),
     ("admin", "/verwaltung/personen", 8),
-    ("admin", "/verwaltung/personen/{employee}", 14),
+    ("admin", "/verwaltung/personen/{employee}", 12),
+    ("admin", "/verwaltung/import", 4),
     ("auditor", "/protokoll/", 6),
 ]
 

@@ -38,4 +38,4 @@ class PasswordResetForm(FlaskForm):
 
 
 class LanguageForm(FlaskForm):
-    locale = SelectField(_l("Sprache"), choices=[("de", "Deutsch"), ("en", "English")])
+    locale = SelectField(_l("Sprache der Oberfläche"), choices=[("de", "Deutsch"), ("en", "English")])

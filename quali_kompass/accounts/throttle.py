@@ -24,13 +24,22 @@ def _limits() -> list[RateLimitItem]:
 def attempt_allowed(email: str) -> bool:
     """Count a login attempt for the (normalised) address; False once the account has had too many."""
     items = _limits()
-    if not all(limiter.limiter.test(item, SCOPE, email) for item in items):
-        # Already blocked: refuse without counting, so that a flood does not also fill the longer windows.
-        return False
-    return all([limiter.limiter.hit(item, SCOPE, email) for item in items])
+    try:
+        if not all(limiter.limiter.test(item, SCOPE, email) for item in items):
+            # Already blocked: refuse without counting, so that a flood does not also fill the longer windows.
+            return False
+        return all([limiter.limiter.hit(item, SCOPE, email) for item in items])
+    except Exception:
+        # Without its counter store (Redis down) nobody could log in; the per-address limit keeps counting
+        # in memory meanwhile (RATELIMIT_IN_MEMORY_FALLBACK_ENABLED).
+        current_app.logger.exception("Login throttling storage unavailable; account limit not applied")
+        return True
 
 
 def forget_attempts(email: str) -> None:
     """Clear the count after a successful login."""
-    for item in _limits():
-        limiter.limiter.clear(item, SCOPE, email)
+    try:
+        for item in _limits():
+            limiter.limiter.clear(item, SCOPE, email)
+    except Exception:
+        current_app.logger.exception("Login throttling storage unavailable; count not cleared")

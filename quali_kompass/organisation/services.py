@@ -230,7 +230,8 @@ def move_person(person: Person, team: Team | None, on: date) -> None:
             current.end_date = on - timedelta(days=1)
             db.session.flush()  # the open membership must close before the next one opens
         if team is not None:
-            person.memberships.insert(0, Membership(person=person, team=team, start_date=on))
+            # Added through the collection only: passing person= as well would list it twice in memory.
+            person.memberships.insert(0, Membership(team=team, start_date=on))
     db.session.flush()
     record("person_moved", person, from_team=previous, to_team=team.name if team else None, on=on.isoformat())
 

@@ -320,14 +320,15 @@ def _person_forms(person: Person) -> dict:
     roles = RolesForm(obj=person, formdata=None, prefix="roles")
     roles.editor_department_ids.choices = _department_choices()
     roles.editor_department_ids.data = [d.id for d in person.editor_departments]
-    move = MoveForm(formdata=None, prefix="move")
+    current = person.current_membership
+    move = MoveForm(formdata=None, prefix="move", team_id=current.team_id if current else 0)
     move.team_id.choices = _team_choices(include_none=True)
     return {"form": PersonForm(obj=person, formdata=None), "roles_form": roles, "move_form": move}
 
 
 def _render_person(person: Person, status: int = 200, **forms) -> tuple[str, int]:
-    context = {**_person_forms(person), **forms}
     person = db.session.scalar(queries.person_detail(person.id))
+    context = {**_person_forms(person), **forms}
     return render_template("organisation/person.html", person=person, **context), status
 
 
