@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 
 from quali_kompass.accounts.passwords import generate_password
 from quali_kompass.accounts.services import normalise_email, set_password
-from quali_kompass.audit.services import record
+from quali_kompass.audit.services import acting_as, record
 from quali_kompass.database import utcnow
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
@@ -93,9 +93,11 @@ def import_org(file: Path, dry_run: bool, deactivate_missing: bool) -> None:
             )
             db.session.add(upload)
             db.session.flush()
-            result = importer.apply_upload(upload, None, actor_label="cli")
+            with acting_as("cli"):
+                result = importer.apply_upload(upload, None)
             if result.valid:
                 upload.summary = {**result.summary(), "source": "cli"}
+                upload.content = b""
                 db.session.commit()
             else:
                 db.session.rollback()

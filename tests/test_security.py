@@ -58,6 +58,11 @@ def test_the_fourth_wrong_attempt_for_an_account_is_refused_from_any_address(mak
     assert TOO_MANY in blocked.get_data(as_text=True)
     assert attempt(app, erika.email, TEST_PASSWORD, address="10.0.0.98").status_code == 429, "even the right password"
     assert attempt(app, olga.email, TEST_PASSWORD, address="10.0.0.1").status_code == 302, "other accounts are open"
+    with app.app_context():
+        blocked_entries = db.session.scalars(
+            select(AuditEvent.actor_label).where(AuditEvent.action == "login_throttled")
+        ).all()
+    assert blocked_entries == [erika.email, erika.email], "each refused attempt is in the audit log"
 
 
 def test_the_account_limit_ignores_the_spelling_of_the_address(make_app) -> None:

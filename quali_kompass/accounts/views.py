@@ -40,6 +40,8 @@ def login() -> Response | str:
         email = normalise_email(form.email.data)
         if not throttle.attempt_allowed(email):
             current_app.logger.warning("Login refused: too many attempts for %r", email)
+            record("login_throttled", actor_label=email[:254])
+            db.session.commit()
             abort(429)
         person = authenticate(email, form.password.data)
         if person is not None:

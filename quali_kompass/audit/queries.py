@@ -16,6 +16,7 @@ BERLIN = ZoneInfo("Europe/Berlin")
 ACTION_LABELS = {
     "login": _l("Anmeldung"),
     "login_failed": _l("Fehlgeschlagene Anmeldung"),
+    "login_throttled": _l("Anmeldung gesperrt (zu viele Versuche)"),
     "logout": _l("Abmeldung"),
     "password_changed": _l("Passwort geändert"),
     "password_reset_link_created": _l("Link zum Zurücksetzen erzeugt"),

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from flask import has_request_context, request
@@ -10,6 +13,19 @@ from flask_login import current_user
 from quali_kompass.audit.models import AuditEvent
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Person
+
+# Who acts when no one is logged in, e.g. "cli" for the command line.
+_acting_label: ContextVar[str] = ContextVar("audit_acting_label", default="")
+
+
+@contextmanager
+def acting_as(label: str) -> Iterator[None]:
+    """Mark the entries written inside the block, without a logged-in person, with ``label``."""
+    token = _acting_label.set(label)
+    try:
+        yield
+    finally:
+        _acting_label.reset(token)
 
 
 def record(
@@ -26,7 +42,7 @@ def record(
     event = AuditEvent(
         action=action,
         actor_id=actor.id if actor else None,
-        actor_label=actor.email if actor else details.pop("actor_label", ""),
+        actor_label=actor.email if actor else details.pop("actor_label", "") or _acting_label.get(),
         object_type=type(obj).__tablename__ if obj is not None else None,
         object_id=getattr(obj, "id", None),
         object_label=label if label is not None else _label(obj),

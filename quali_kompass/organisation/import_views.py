@@ -17,7 +17,7 @@ from quali_kompass.extensions import db
 from quali_kompass.organisation import blueprint, importer
 from quali_kompass.organisation.forms import ImportForm
 from quali_kompass.organisation.models import OrgImport
-from quali_kompass.organisation.views import _get_or_404, admin_required
+from quali_kompass.organisation.views import admin_required, get_or_404
 
 RECENT_IMPORTS = 20
 
@@ -80,7 +80,7 @@ def admin_import() -> Response | tuple[str, int]:
 @blueprint.route("/verwaltung/import/<int:import_id>")
 @admin_required
 def admin_import_preview(import_id: int) -> str:
-    upload = _get_or_404(OrgImport, import_id)
+    upload = get_or_404(OrgImport, import_id)
     result = None
     report = upload.summary if upload.status == "applied" else None
     if upload.status == "preview":
@@ -101,7 +101,7 @@ def admin_import_preview(import_id: int) -> str:
 @blueprint.route("/verwaltung/import/<int:import_id>/uebernehmen", methods=["POST"])
 @admin_required
 def admin_import_apply(import_id: int) -> Response:
-    upload = _get_or_404(OrgImport, import_id)
+    upload = get_or_404(OrgImport, import_id)
     back = redirect(url_for("organisation.admin_import_preview", import_id=upload.id))
     # Claim the import in the database, so that two confirmations at once cannot both apply it.
     claimed = db.session.execute(
@@ -120,6 +120,7 @@ def admin_import_apply(import_id: int) -> Response:
         result = importer.apply_upload(upload, current_user._get_current_object())
         if result.valid:
             upload.summary = result.summary()
+            upload.content = b""  # the summary is the record; the HR data itself is not kept
             db.session.commit()
     except IntegrityError:
         db.session.rollback()
@@ -142,7 +143,7 @@ def admin_import_apply(import_id: int) -> Response:
 @blueprint.route("/verwaltung/import/<int:import_id>/verwerfen", methods=["POST"])
 @admin_required
 def admin_import_discard(import_id: int) -> Response:
-    upload = _get_or_404(OrgImport, import_id)
+    upload = get_or_404(OrgImport, import_id)
     if upload.status != "preview":
         flash(_("Dieser Import ist bereits abgeschlossen und kann nicht mehr verworfen werden."), "error")
         return redirect(url_for("organisation.admin_import_preview", import_id=upload.id))

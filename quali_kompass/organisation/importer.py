@@ -12,7 +12,6 @@ import csv
 import io
 import re
 from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import lru_cache
@@ -20,11 +19,10 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import event, select
+from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from quali_kompass.audit.models import AuditEvent
 from quali_kompass.audit.services import record
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
@@ -652,28 +650,7 @@ class _Import:
                 counts["leads_removed"] += 1
 
 
-@contextmanager
-def _audit_label(label: str | None) -> Iterator[None]:
-    """Mark audit entries written without a logged-in person (the command line) with ``label``."""
-    if not label:
-        yield
-        return
-    session = db.session()
-
-    def mark(session: Any, instance: Any) -> None:
-        if isinstance(instance, AuditEvent) and instance.actor_id is None and not instance.actor_label:
-            instance.actor_label = label
-
-    event.listen(session, "after_attach", mark)
-    try:
-        yield
-    finally:
-        event.remove(session, "after_attach", mark)
-
-
-def run_import(
-    content: bytes, *, deactivate_missing: bool = False, actor: Person | None = None, actor_label: str | None = None
-) -> ImportResult:
+def run_import(content: bytes, *, deactivate_missing: bool = False, actor: Person | None = None) -> ImportResult:
     """Check the file and, if it has no errors, apply it (flushed, not committed).
 
     On a result with errors the caller must roll back: an error found while applying (for example the
@@ -688,8 +665,7 @@ def run_import(
     runner.check()
     if runner.result.errors:
         return runner.result
-    with _audit_label(actor_label if actor is None else None):
-        runner.apply()
+    runner.apply()
     return runner.result
 
 
@@ -702,20 +678,17 @@ def preview_import(content: bytes, *, deactivate_missing: bool = False, actor: P
         nested.rollback()
 
 
-def apply_upload(upload: OrgImport, actor: Person | None, actor_label: str | None = None) -> ImportResult:
+def apply_upload(upload: OrgImport, actor: Person | None) -> ImportResult:
     """Apply a stored upload and write the ``org_import_applied`` entry; the caller commits or rolls back."""
-    result = run_import(
-        upload.content, deactivate_missing=upload.deactivate_missing, actor=actor, actor_label=actor_label
-    )
+    result = run_import(upload.content, deactivate_missing=upload.deactivate_missing, actor=actor)
     if result.valid:
-        with _audit_label(actor_label if actor is None else None):
-            record(
-                "org_import_applied",
-                upload,
-                actor=actor,
-                label=upload.filename,
-                rows=result.rows,
-                deactivate_missing=upload.deactivate_missing,
-                **result.counts,
-            )
+        record(
+            "org_import_applied",
+            upload,
+            actor=actor,
+            label=upload.filename,
+            rows=result.rows,
+            deactivate_missing=upload.deactivate_missing,
+            **result.counts,
+        )
     return result

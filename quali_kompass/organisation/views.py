@@ -33,7 +33,7 @@ admin_required = permission_required(lambda person: person.can_manage_organisati
 lead_required = permission_required(lambda person: person.is_lead)
 
 
-def _get_or_404(model: type, object_id: int):
+def get_or_404(model: type, object_id: int):
     obj = db.session.get(model, object_id)
     if obj is None:
         abort(404)
@@ -66,7 +66,7 @@ def my_teams() -> str:
 @blueprint.route("/team/<int:team_id>")
 @lead_required
 def my_team(team_id: int) -> str:
-    team = _get_or_404(Team, team_id)
+    team = get_or_404(Team, team_id)
     if not current_user.can_review_team(team):
         abort(403)
     members = db.session.scalars(queries.team_members(team.id)).all()
@@ -104,7 +104,7 @@ def admin_departments() -> Response | tuple[str, int]:
 @blueprint.route("/verwaltung/fachbereiche/<int:department_id>", methods=["GET", "POST"])
 @admin_required
 def admin_department(department_id: int) -> Response | tuple[str, int]:
-    department = _get_or_404(Department, department_id)
+    department = get_or_404(Department, department_id)
     form = NameForm(obj=department)
     head_form = PersonByEmailForm(prefix="head")
     if form.validate_on_submit():
@@ -124,7 +124,7 @@ def admin_department(department_id: int) -> Response | tuple[str, int]:
 @blueprint.route("/verwaltung/fachbereiche/<int:department_id>/loeschen", methods=["POST"])
 @admin_required
 def admin_department_delete(department_id: int) -> Response:
-    department = _get_or_404(Department, department_id)
+    department = get_or_404(Department, department_id)
     name = department.name
     try:
         services.delete_department(department)
@@ -139,7 +139,7 @@ def admin_department_delete(department_id: int) -> Response:
 @blueprint.route("/verwaltung/fachbereiche/<int:department_id>/leitung", methods=["POST"])
 @admin_required
 def admin_department_head_add(department_id: int) -> Response | tuple[str, int]:
-    department = _get_or_404(Department, department_id)
+    department = get_or_404(Department, department_id)
     head_form = PersonByEmailForm(prefix="head")
     if head_form.validate_on_submit():
         person = services.person_by_email(head_form.email.data)
@@ -165,8 +165,8 @@ def admin_department_head_add(department_id: int) -> Response | tuple[str, int]:
 @blueprint.route("/verwaltung/fachbereiche/<int:department_id>/leitung/<int:person_id>/entfernen", methods=["POST"])
 @admin_required
 def admin_department_head_remove(department_id: int, person_id: int) -> Response:
-    department = _get_or_404(Department, department_id)
-    person = _get_or_404(Person, person_id)
+    department = get_or_404(Department, department_id)
+    person = get_or_404(Person, person_id)
     services.remove_department_head(department, person)
     db.session.commit()
     flash(_("%(name)s leitet den Fachbereich nicht mehr.", name=person.name), "success")
@@ -188,7 +188,7 @@ def admin_teams() -> Response | tuple[str, int]:
         form.department_id.data = department_id
     if form.validate_on_submit():
         try:
-            department = _get_or_404(Department, form.department_id.data)
+            department = get_or_404(Department, form.department_id.data)
             team = services.save_team(None, form.name.data, department)
             db.session.commit()
             flash(_("Das Team „%(name)s“ ist angelegt.", name=team.name), "success")
@@ -209,12 +209,12 @@ def _render_team(team: Team, form: TeamForm, lead_form: PersonByEmailForm, statu
 @blueprint.route("/verwaltung/teams/<int:team_id>", methods=["GET", "POST"])
 @admin_required
 def admin_team(team_id: int) -> Response | tuple[str, int]:
-    team = _get_or_404(Team, team_id)
+    team = get_or_404(Team, team_id)
     form = TeamForm(obj=team)
     form.department_id.choices = _department_choices()
     if form.validate_on_submit():
         try:
-            services.save_team(team, form.name.data, _get_or_404(Department, form.department_id.data))
+            services.save_team(team, form.name.data, get_or_404(Department, form.department_id.data))
             db.session.commit()
             flash(_("Das Team ist gespeichert."), "success")
             return redirect(url_for("organisation.admin_team", team_id=team.id))
@@ -226,7 +226,7 @@ def admin_team(team_id: int) -> Response | tuple[str, int]:
 @blueprint.route("/verwaltung/teams/<int:team_id>/loeschen", methods=["POST"])
 @admin_required
 def admin_team_delete(team_id: int) -> Response:
-    team = _get_or_404(Team, team_id)
+    team = get_or_404(Team, team_id)
     name = team.name
     try:
         services.delete_team(team)
@@ -241,7 +241,7 @@ def admin_team_delete(team_id: int) -> Response:
 @blueprint.route("/verwaltung/teams/<int:team_id>/fuehrungskraefte", methods=["POST"])
 @admin_required
 def admin_team_lead_add(team_id: int) -> Response | tuple[str, int]:
-    team = _get_or_404(Team, team_id)
+    team = get_or_404(Team, team_id)
     lead_form = PersonByEmailForm(prefix="lead")
     if lead_form.validate_on_submit():
         person = services.person_by_email(lead_form.email.data)
@@ -262,8 +262,8 @@ def admin_team_lead_add(team_id: int) -> Response | tuple[str, int]:
 @blueprint.route("/verwaltung/teams/<int:team_id>/fuehrungskraefte/<int:person_id>/entfernen", methods=["POST"])
 @admin_required
 def admin_team_lead_remove(team_id: int, person_id: int) -> Response:
-    team = _get_or_404(Team, team_id)
-    person = _get_or_404(Person, person_id)
+    team = get_or_404(Team, team_id)
+    person = get_or_404(Person, person_id)
     services.remove_team_lead(team, person)
     db.session.commit()
     flash(_("%(name)s ist nicht mehr Führungskraft des Teams.", name=person.name), "success")
@@ -307,7 +307,7 @@ def admin_person_new() -> Response | tuple[str, int]:
         try:
             person = services.save_person(None, form.data)
             if form.team_id.data:
-                services.move_person(person, _get_or_404(Team, form.team_id.data), date.today())
+                services.move_person(person, get_or_404(Team, form.team_id.data), date.today())
             db.session.commit()
             flash(_("%(name)s ist angelegt.", name=person.name), "success")
             return redirect(url_for("organisation.admin_person", person_id=person.id))
@@ -335,7 +335,7 @@ def _render_person(person: Person, status: int = 200, **forms) -> tuple[str, int
 @blueprint.route("/verwaltung/personen/<int:person_id>", methods=["GET", "POST"])
 @admin_required
 def admin_person(person_id: int) -> Response | tuple[str, int]:
-    person = _get_or_404(Person, person_id)
+    person = get_or_404(Person, person_id)
     form = PersonForm(obj=person)
     if form.validate_on_submit():
         try:
@@ -351,11 +351,11 @@ def admin_person(person_id: int) -> Response | tuple[str, int]:
 @blueprint.route("/verwaltung/personen/<int:person_id>/rollen", methods=["POST"])
 @admin_required
 def admin_person_roles(person_id: int) -> Response | tuple[str, int]:
-    person = _get_or_404(Person, person_id)
+    person = get_or_404(Person, person_id)
     form = RolesForm(prefix="roles")
     form.editor_department_ids.choices = _department_choices()
     if form.validate_on_submit():
-        departments = [_get_or_404(Department, i) for i in form.editor_department_ids.data or []]
+        departments = [get_or_404(Department, i) for i in form.editor_department_ids.data or []]
         try:
             services.set_roles(person, form.data, departments)
             db.session.commit()
@@ -369,11 +369,11 @@ def admin_person_roles(person_id: int) -> Response | tuple[str, int]:
 @blueprint.route("/verwaltung/personen/<int:person_id>/team", methods=["POST"])
 @admin_required
 def admin_person_move(person_id: int) -> Response | tuple[str, int]:
-    person = _get_or_404(Person, person_id)
+    person = get_or_404(Person, person_id)
     form = MoveForm(prefix="move")
     form.team_id.choices = _team_choices(include_none=True)
     if form.validate_on_submit():
-        team = _get_or_404(Team, form.team_id.data) if form.team_id.data else None
+        team = get_or_404(Team, form.team_id.data) if form.team_id.data else None
         try:
             services.move_person(person, team, form.start_date.data)
             db.session.commit()
@@ -388,7 +388,7 @@ def admin_person_move(person_id: int) -> Response | tuple[str, int]:
 @admin_required
 def admin_person_reset_link(person_id: int) -> Response | tuple[str, int]:
     """Create a one-time reset link and show it to the admin, or send it to the person by e-mail."""
-    person = _get_or_404(Person, person_id)
+    person = get_or_404(Person, person_id)
     if not person.active:
         flash(_("Für deaktivierte Personen kann kein Link erzeugt werden."), "error")
         return redirect(url_for("organisation.admin_person", person_id=person.id))
