@@ -20,7 +20,7 @@ translations: $(STAMP)
 
 run: $(STAMP) translations
 	$(BIN)/flask db upgrade
-	$(BIN)/flask demo-data --if-empty
+	$(BIN)/flask demo-data --if-empty >/dev/null
 	@echo
 	@echo "Quali-Kompass läuft gleich auf http://$(HOST):$(PORT)/"
 	@echo "Anmelden mit einem dieser Demo-Zugänge (E-Mail-Adresse und Passwort):"

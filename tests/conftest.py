@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from types import SimpleNamespace
 from typing import Any
@@ -58,11 +59,11 @@ def upgrade_database(database_url: str) -> None:
         db.engine.dispose()
 
 
-@pytest.fixture(scope="session")
-def postgres_url() -> Iterator[str]:
-    """A database of this test run's own on the PostgreSQL server, so that runs side by side do not collide."""
+@contextmanager
+def own_postgres_database(suffix: str) -> Iterator[str]:
+    """Create an empty database beside the one of QK_TEST_DATABASE_URL, drop it afterwards, yield its URL."""
     server = make_url(POSTGRES_URL)
-    name = f"{server.database}_run_{os.getpid()}"
+    name = f"{server.database}_{suffix}_{os.getpid()}"
     admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
     with admin.connect() as connection:
         connection.execute(text(f'DROP DATABASE IF EXISTS "{name}"'))
@@ -73,6 +74,13 @@ def postgres_url() -> Iterator[str]:
         with admin.connect() as connection:
             connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> Iterator[str]:
+    """A database of this test run's own on the PostgreSQL server, so that runs side by side do not collide."""
+    with own_postgres_database("run") as url:
+        yield url
 
 
 @pytest.fixture(scope="session")
@@ -226,7 +234,6 @@ class QueryCounter:
 @pytest.fixture
 def count_queries(app: Flask) -> Callable[[], Any]:
     """Count the SQL statements run inside the ``with`` block: ``with count_queries() as counter: ...``."""
-    from contextlib import contextmanager
 
     from sqlalchemy import event
 

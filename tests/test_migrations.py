@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -10,13 +9,12 @@ import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
-from sqlalchemy.engine import make_url
+from sqlalchemy import create_engine, inspect
 
 from quali_kompass import create_app
 from quali_kompass.database import Base
 from quali_kompass.extensions import db
-from tests.conftest import POSTGRES_URL, ROOT, test_config
+from tests.conftest import POSTGRES_URL, ROOT, own_postgres_database, test_config
 
 MIGRATIONS = str(ROOT / "migrations")
 
@@ -42,17 +40,8 @@ def scratch_database(tmp_path: Path) -> Iterator[str]:
     if not POSTGRES_URL:
         yield f"sqlite:///{tmp_path / 'scratch.sqlite'}"
         return
-    name = f"qk_migration_check_{os.getpid()}"
-    admin = create_engine(POSTGRES_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f"DROP DATABASE IF EXISTS {name}"))
-        connection.execute(text(f"CREATE DATABASE {name}"))
-    try:
-        yield make_url(POSTGRES_URL).set(database=name).render_as_string(hide_password=False)
-    finally:
-        with admin.connect() as connection:
-            connection.execute(text(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)"))
-        admin.dispose()
+    with own_postgres_database("migration_check") as url:
+        yield url
 
 
 def test_upgrade_downgrade_upgrade(scratch_database: str) -> None:
