@@ -47,16 +47,19 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from quali_kompass import accounts, audit, frame, organisation
+    from quali_kompass import accounts, audit, catalogue, frame, organisation
 
     # Importing a feature's views attaches its routes to its blueprint.
     from quali_kompass.accounts import views as _accounts_views  # noqa: F401
     from quali_kompass.audit import views as _audit_views  # noqa: F401
+    from quali_kompass.catalogue import editor_views as _editor_views  # noqa: F401
+    from quali_kompass.catalogue import taxonomy_views as _taxonomy_views  # noqa: F401
+    from quali_kompass.catalogue import views as _catalogue_views  # noqa: F401
     from quali_kompass.frame import views as _frame_views  # noqa: F401
     from quali_kompass.organisation import import_views as _import_views  # noqa: F401
     from quali_kompass.organisation import views as _organisation_views  # noqa: F401
 
-    for feature in (frame, accounts, organisation, audit):
+    for feature in (frame, accounts, organisation, audit, catalogue):
         app.register_blueprint(feature.blueprint)
 
 

@@ -7,6 +7,8 @@ from datetime import date, timedelta
 from pathlib import Path
 
 from quali_kompass.accounts.passwords import generate_password, hash_password
+from quali_kompass.catalogue.models import Tool, Topic
+from quali_kompass.demo_catalogue import load_demo_catalogue
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team
 
@@ -218,8 +220,43 @@ def load_demo(people_per_team: int = 7) -> list[tuple[str, str, str]]:
         password = generate_password()
         login.password_hash = hash_password(password)
         logins.append((role, login.email, password))
+    load_demo_taxonomy()
+    load_demo_catalogue(editor)
     db.session.flush()
     return logins
+
+
+# Main topics and their subtopics (Themen, two levels).
+DEMO_TOPICS = {
+    "Digitale Akte": ["E-Akte Grundlagen", "E-Akte Posteingang"],
+    "Kommunikation": ["Videoberatung", "Verschlüsselte E-Mail"],
+    "Fachverfahren": ["VerBIS", "ALLEGRO"],
+    "Online-Services": ["jobcenter.digital"],
+    "Datenschutz und Informationssicherheit": [],
+}
+
+DEMO_TOOLS = {
+    "E-Akte": "Elektronische Akte: Posteingang, Aktenführung und Bearbeitung ohne Papier.",
+    "VerBIS": "Vermittlungs-, Beratungs- und Informationssystem der BA für die Arbeitsvermittlung.",
+    "ALLEGRO": "Fachverfahren für die Berechnung und Zahlung des Bürgergelds (SGB II).",
+    "Videokommunikation": "Beratungsgespräche per Video mit Kundinnen und Kunden.",
+    "Serviceportal jobcenter.digital": "Online-Anträge, Veränderungsmitteilungen und Postfach für Kundschaft.",
+    "Verschlüsselte E-Mail": "Vertrauliche Nachrichten an Kundinnen, Kunden und Partner sicher versenden.",
+    "Jobbörse der BA": "Stellenangebote und Bewerberprofile der Bundesagentur für Arbeit.",
+}
+
+
+def load_demo_taxonomy() -> tuple[dict[str, Topic], dict[str, Tool]]:
+    """Add the demo topics and tools to the session; return them by name (subtopics as "Main › Sub")."""
+    topics: dict[str, Topic] = {}
+    for main_name, sub_names in DEMO_TOPICS.items():
+        main = topics[main_name] = Topic(name=main_name)
+        for sub_name in sub_names:
+            topics[f"{main_name} › {sub_name}"] = Topic(name=sub_name, parent=main)
+    tools = {name: Tool(name=name, description=description) for name, description in DEMO_TOOLS.items()}
+    db.session.add_all([*topics.values(), *tools.values()])
+    db.session.flush()
+    return topics, tools
 
 
 def _move(person: Person, new: Team, on: date) -> None:

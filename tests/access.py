@@ -10,6 +10,7 @@ LOGGED_IN = frozenset(ROLES) - {"anonymous"}
 PUBLIC = frozenset(ROLES)
 ADMIN = frozenset({"admin"})
 LEADS = frozenset({"lead", "department_head"})
+EDITORS = frozenset({"editor"})
 
 EXPECTED_ACCESS: dict[str, frozenset[str]] = {
     "static": PUBLIC,
@@ -45,6 +46,20 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
     "organisation.admin_import_apply": ADMIN,
     "organisation.admin_import_discard": ADMIN,
     "audit.log": frozenset({"admin", "auditor"}),
+    "catalogue.browse": LOGGED_IN,
+    "catalogue.material": LOGGED_IN,
+    "catalogue.material_print": LOGGED_IN,
+    "catalogue.editor_materials": EDITORS,
+    "catalogue.editor_material_new": EDITORS,
+    "catalogue.editor_material": EDITORS,
+    "catalogue.editor_material_publish": EDITORS,
+    "catalogue.editor_material_archive": EDITORS,
+    "catalogue.topics": EDITORS,
+    "catalogue.topic": EDITORS,
+    "catalogue.topic_delete": EDITORS,
+    "catalogue.tools": EDITORS,
+    "catalogue.tool": EDITORS,
+    "catalogue.tool_delete": EDITORS,
 }
 
 # Routes that are not pages: excluded from the browser walk.

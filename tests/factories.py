@@ -9,6 +9,8 @@ import factory
 from factory.alchemy import SQLAlchemyModelFactory
 
 from quali_kompass.accounts.passwords import hash_password
+from quali_kompass.catalogue.models import Material, MaterialVersion, Tool, Topic
+from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team
 
@@ -59,3 +61,59 @@ class PersonFactory(Base):
             since = kwargs.get("since", date.today() - timedelta(days=30))
             db.session.add(Membership(person=self, team=team, start_date=since))
             db.session.flush()
+
+
+class TopicFactory(Base):
+    class Meta:
+        model = Topic
+
+    name = factory.Sequence(lambda n: f"Thema {n}")
+    parent = None
+
+
+class ToolFactory(Base):
+    class Meta:
+        model = Tool
+
+    name = factory.Sequence(lambda n: f"Werkzeug {n}")
+
+
+class MaterialFactory(Base):
+    """Published material for all departments by default; ``status="draft"`` leaves the publication dates out."""
+
+    class Meta:
+        model = Material
+
+    kind = "document"
+    title = factory.Sequence(lambda n: f"Material {n}")
+    summary = "Eine kurze Beschreibung."
+    duration_minutes = 15
+    level = "basic"
+    source = "inhouse"
+    language = "de"
+    status = "published"
+    all_departments = True
+    topic = factory.SubFactory(TopicFactory)
+    published_at = factory.LazyAttribute(lambda material: None if material.status == "draft" else utcnow())
+
+    @factory.post_generation
+    def departments(self, create, departments, **kwargs):
+        if departments:  # material for these departments, so no longer for all
+            self.all_departments = False
+            self.departments.extend(departments)
+            db.session.flush()
+
+    @factory.post_generation
+    def tools(self, create, tools, **kwargs):
+        if tools:
+            self.tools.extend(tools)
+            db.session.flush()
+
+    @factory.post_generation
+    def versions(self, create, versions, **kwargs):
+        """``versions=[{"change_note": …, "recompletion_required": …}, …]``, oldest first; published gets one."""
+        if versions is None:
+            versions = [{}] if self.status != "draft" else []
+        for number, fields in enumerate(versions, start=1):
+            db.session.add(MaterialVersion(material=self, number=number, **fields))
+        db.session.flush()

@@ -8,6 +8,7 @@ from typing import Any
 from flask import Flask
 
 from quali_kompass.accounts.services import create_reset_token
+from quali_kompass.catalogue.models import Material, MaterialVersion, Tool, Topic
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import OrgImport
@@ -24,6 +25,25 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
             content="Personalnummer;Name;E-Mail;Fachbereich;Team;Führungskraft E-Mail;Aktiv\n".encode(),
         )
         db.session.add(upload)
+        material = Material(
+            kind="document",
+            title="E-Akte: Posteingang bearbeiten",
+            summary="Wie Sie neue Post in der E-Akte sichten, zuordnen und weiterleiten.",
+            body="## Schritte\n\n1. Posteingang öffnen\n2. Dokument **zuordnen**\n\n"
+            "Mehr dazu im [Intranet](https://intranet.example.org/e-akte).",
+            duration_minutes=20,
+            status="published",
+            published_at=utcnow(),
+            all_departments=True,
+            contact_name="Ria Redaktion",
+            contact_email="ria.redaktion@jobcenter-test.de",
+            topic=Topic(name="E-Akte"),
+        )
+        db.session.add(MaterialVersion(material=material, number=1, change_note="Erste Fassung"))
+        # A main topic with a subtopic: the walk's POST to its delete route is refused, so it stays for later routes.
+        topic = Topic(name="Kommunikation", children=[Topic(name="Videoberatung")])
+        tool = Tool(name="Videokommunikation (VIKO)", description="Beratung per Video")
+        db.session.add_all([topic, tool])
         db.session.commit()
         return {
             "department_id": org.dept_a.id,
@@ -32,6 +52,9 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
             "token": token,
             "import_id": upload.id,
             "filename": "css/app.css",
+            "material_id": material.id,
+            "topic_id": topic.id,
+            "tool_id": tool.id,
         }
 
 

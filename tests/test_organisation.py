@@ -7,6 +7,7 @@ from datetime import date, timedelta
 from flask import Flask
 from sqlalchemy import func, select
 
+from quali_kompass.catalogue.models import Material
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team
 from tests.conftest import login
@@ -246,6 +247,8 @@ def test_demo_data_builds_a_jobcenter_with_working_logins(make_app, tmp_path) ->
         }
         assert 55 <= db.session.scalar(select(func.count(Person.id))) <= 70
         assert db.session.scalar(select(func.count(Team.id))) == 8
+        published = select(func.count(Material.id)).where(Material.status == "published")
+        assert db.session.scalar(published) >= 10
     logins = (tmp_path / "demo-logins.txt").read_text()
     for role in ("Administration", "Redaktion", "Datenschutz / Personalrat", "Führungskraft", "Beschäftigte"):
         assert role in logins

@@ -6,7 +6,7 @@ import pytest
 from flask import Flask
 
 from tests.conftest import login
-from tests.factories import PersonFactory
+from tests.factories import MaterialFactory, PersonFactory, ToolFactory, TopicFactory
 
 # (role, URL, statements) – the login session and the person are loaded on every page (2 statements).
 PAGES = [
@@ -23,6 +23,12 @@ PAGES = [
     ("admin", "/verwaltung/personen/{employee}", 12),
     ("admin", "/verwaltung/import", 4),
     ("auditor", "/protokoll/", 6),
+    ("employee", "/katalog", 10),
+    ("employee", "/katalog/{material}", 7),
+    ("editor", "/redaktion/themen", 6),
+    ("editor", "/redaktion/themen/{topic}", 7),
+    ("editor", "/redaktion/werkzeuge", 5),
+    ("editor", "/redaktion/werkzeuge/{tool}", 5),
 ]
 
 
@@ -30,9 +36,22 @@ PAGES = [
 def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url: str, expected: int) -> None:
     for _ in range(5):  # more people must not mean more statements
         create(PersonFactory, team=org.team_a)
+    topic = create(TopicFactory)
+    tools = [create(ToolFactory), create(ToolFactory)]
+    for _ in range(3):  # more subtopics must not mean more statements either
+        create(TopicFactory, parent=topic)
+    for _ in range(5):  # nor more material, with more tools and departments
+        material = create(MaterialFactory, topic=topic, tools=tools, departments=[org.dept_a, org.dept_b])
     client = app.test_client()
     login(client, getattr(org, role).email)
-    url = url.format(team_a=org.team_a.id, dept_a=org.dept_a.id, employee=org.employee.id)
+    url = url.format(
+        team_a=org.team_a.id,
+        dept_a=org.dept_a.id,
+        employee=org.employee.id,
+        material=material.id,
+        topic=topic.id,
+        tool=tools[0].id,
+    )
     client.get(url)  # the first request after login may refresh the session's last-seen time
     with count_queries() as counter:
         response = client.get(url)

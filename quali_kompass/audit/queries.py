@@ -39,6 +39,16 @@ ACTION_LABELS = {
     "person_moved": _l("Team gewechselt"),
     "roles_changed": _l("Rollen geändert"),
     "org_import_applied": _l("Organisation importiert"),
+    "topic_created": _l("Thema angelegt"),
+    "topic_changed": _l("Thema geändert"),
+    "topic_deleted": _l("Thema gelöscht"),
+    "tool_created": _l("Werkzeug angelegt"),
+    "tool_changed": _l("Werkzeug geändert"),
+    "tool_deleted": _l("Werkzeug gelöscht"),
+    "material_created": _l("Material angelegt"),
+    "material_changed": _l("Material geändert"),
+    "material_published": _l("Material veröffentlicht"),
+    "material_archived": _l("Material archiviert"),
 }
 
 
@@ -71,4 +81,7 @@ OBJECT_TYPE_LABELS = {
     "team": _l("Team"),
     "department": _l("Fachbereich"),
     "org_import": _l("Import"),
+    "topic": _l("Thema"),
+    "tool": _l("Werkzeug"),
+    "material": _l("Material"),
 }

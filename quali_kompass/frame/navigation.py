@@ -17,7 +17,7 @@ class NavItem:
     endpoint: str
     visible: Callable[[Any], bool]
     # Endpoints of the same area, so that the entry is marked current on their pages too.
-    prefix: str = ""
+    prefix: str | tuple[str, ...] = ""
 
     def is_current(self) -> bool:
         endpoint = request.endpoint or ""
@@ -26,12 +26,19 @@ class NavItem:
 
 NAVIGATION = (
     NavItem(_l("Startseite"), "frame.home", lambda person: True),
+    NavItem(_l("Katalog"), "catalogue.browse", lambda person: True, ("catalogue.browse", "catalogue.material")),
     NavItem(_l("Mein Team"), "organisation.my_teams", lambda person: person.is_lead, "organisation.my_team"),
     NavItem(
         _l("Verwaltung"),
         "organisation.admin_overview",
         lambda person: person.can_manage_organisation,
         "organisation.admin_",
+    ),
+    NavItem(
+        _l("Redaktion"),
+        "catalogue.editor_materials",
+        lambda person: person.can_edit_catalogue,
+        ("catalogue.editor_", "catalogue.topic", "catalogue.tool"),
     ),
     NavItem(_l("Protokoll"), "audit.log", lambda person: person.can_read_audit_log, "audit."),
     NavItem(_l("Mein Konto"), "accounts.account", lambda person: True),

@@ -17,7 +17,8 @@ from quali_kompass.extensions import db
 from quali_kompass.organisation import blueprint, importer
 from quali_kompass.organisation.forms import ImportForm
 from quali_kompass.organisation.models import OrgImport
-from quali_kompass.organisation.views import admin_required, get_or_404
+from quali_kompass.organisation.views import admin_required
+from quali_kompass.web import get_or_404
 
 RECENT_IMPORTS = 20
 

@@ -174,6 +174,30 @@ class Person(UserMixin, Base):
         return team.id in self.reviewable_team_ids
 
     @property
+    def can_edit_catalogue(self) -> bool:
+        """Editors curate material, topics and tools."""
+        return self.is_editor
+
+    @cached_property
+    def editable_department_ids(self) -> frozenset[int] | None:
+        """Departments whose material this editor may edit; None means all (not limited)."""
+        if not self.is_editor or not self.editor_departments:
+            return None
+        return frozenset(department.id for department in self.editor_departments)
+
+    def can_edit_departments(self, department_ids: set[int], all_departments: bool) -> bool:
+        """May this editor own material for these departments (or for all of them)?"""
+        if not self.is_editor:
+            return False
+        allowed = self.editable_department_ids
+        if allowed is None:
+            return True
+        return not all_departments and bool(department_ids) and department_ids <= allowed
+
+    def can_edit_material(self, material) -> bool:
+        return self.can_edit_departments(material.department_ids, material.all_departments)
+
+    @property
     def role_labels(self) -> list[str]:
         """Roles in the order shown in the interface (untranslated keys)."""
         roles = ["employee"]

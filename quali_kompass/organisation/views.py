@@ -28,26 +28,10 @@ from quali_kompass.organisation.forms import (
     TeamForm,
 )
 from quali_kompass.organisation.models import Department, Person, Team
+from quali_kompass.web import get_or_404, show_refusal
 
 admin_required = permission_required(lambda person: person.can_manage_organisation)
 lead_required = permission_required(lambda person: person.is_lead)
-
-
-def get_or_404(model: type, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None:
-        abort(404)
-    return obj
-
-
-def _refused(form, error: ServiceError) -> None:
-    """Show a refused change at its field, or as a message if it belongs to no field."""
-    db.session.rollback()
-    field = getattr(form, error.field, None) if error.field and form is not None else None
-    if field is not None:
-        field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
-    else:
-        flash(error.message, "error")
 
 
 def _team_choices(include_none: bool = False) -> list[tuple[int, str]]:
@@ -96,7 +80,7 @@ def admin_departments() -> Response | tuple[str, int]:
             flash(_("Der Fachbereich „%(name)s“ ist angelegt.", name=department.name), "success")
             return redirect(url_for("organisation.admin_departments"))
         except ServiceError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     rows = db.session.execute(queries.departments_with_counts()).all()
     return render_template("organisation/departments.html", form=form, rows=rows), 400 if form.errors else 200
 
@@ -114,7 +98,7 @@ def admin_department(department_id: int) -> Response | tuple[str, int]:
             flash(_("Der Fachbereich ist gespeichert."), "success")
             return redirect(url_for("organisation.admin_department", department_id=department.id))
         except ServiceError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     teams = db.session.execute(queries.teams_with_counts(department.id)).all()
     return render_template(
         "organisation/department.html", department=department, form=form, head_form=head_form, teams=teams
@@ -132,7 +116,7 @@ def admin_department_delete(department_id: int) -> Response:
         flash(_("Der Fachbereich „%(name)s“ ist gelöscht.", name=name), "success")
         return redirect(url_for("organisation.admin_departments"))
     except ServiceError as error:
-        _refused(None, error)
+        show_refusal(None, error)
         return redirect(url_for("organisation.admin_department", department_id=department_id))
 
 
@@ -151,7 +135,7 @@ def admin_department_head_add(department_id: int) -> Response | tuple[str, int]:
             flash(_("%(name)s leitet jetzt den Fachbereich.", name=person.name), "success")
             return redirect(url_for("organisation.admin_department", department_id=department.id))
         except ServiceError as error:
-            _refused(head_form, error)
+            show_refusal(head_form, error)
     teams = db.session.execute(queries.teams_with_counts(department.id)).all()
     return render_template(
         "organisation/department.html",
@@ -194,7 +178,7 @@ def admin_teams() -> Response | tuple[str, int]:
             flash(_("Das Team „%(name)s“ ist angelegt.", name=team.name), "success")
             return redirect(url_for("organisation.admin_team", team_id=team.id))
         except ServiceError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     rows = db.session.execute(queries.teams_with_counts(department_id)).all()
     return render_template(
         "organisation/teams.html", form=form, rows=rows, department_id=department_id
@@ -219,7 +203,7 @@ def admin_team(team_id: int) -> Response | tuple[str, int]:
             flash(_("Das Team ist gespeichert."), "success")
             return redirect(url_for("organisation.admin_team", team_id=team.id))
         except ServiceError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _render_team(team, form, PersonByEmailForm(prefix="lead", formdata=None), 400 if form.errors else 200)
 
 
@@ -234,7 +218,7 @@ def admin_team_delete(team_id: int) -> Response:
         flash(_("Das Team „%(name)s“ ist gelöscht.", name=name), "success")
         return redirect(url_for("organisation.admin_teams"))
     except ServiceError as error:
-        _refused(None, error)
+        show_refusal(None, error)
         return redirect(url_for("organisation.admin_team", team_id=team_id))
 
 
@@ -253,7 +237,7 @@ def admin_team_lead_add(team_id: int) -> Response | tuple[str, int]:
             flash(_("%(name)s ist jetzt Führungskraft des Teams.", name=person.name), "success")
             return redirect(url_for("organisation.admin_team", team_id=team.id))
         except ServiceError as error:
-            _refused(lead_form, error)
+            show_refusal(lead_form, error)
     form = TeamForm(obj=team, formdata=None)
     form.department_id.choices = _department_choices()
     return _render_team(team, form, lead_form, 400)
@@ -312,7 +296,7 @@ def admin_person_new() -> Response | tuple[str, int]:
             flash(_("%(name)s ist angelegt.", name=person.name), "success")
             return redirect(url_for("organisation.admin_person", person_id=person.id))
         except ServiceError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return render_template("organisation/person_new.html", form=form), 400 if form.errors else 200
 
 
@@ -344,7 +328,7 @@ def admin_person(person_id: int) -> Response | tuple[str, int]:
             flash(_("Die Angaben sind gespeichert."), "success")
             return redirect(url_for("organisation.admin_person", person_id=person.id))
         except ServiceError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _render_person(person, 400 if form.errors else 200, form=form)
 
 
@@ -362,7 +346,7 @@ def admin_person_roles(person_id: int) -> Response | tuple[str, int]:
             flash(_("Die Rollen sind gespeichert."), "success")
             return redirect(url_for("organisation.admin_person", person_id=person.id))
         except ServiceError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _render_person(person, 400, roles_form=form)
 
 
@@ -380,7 +364,7 @@ def admin_person_move(person_id: int) -> Response | tuple[str, int]:
             flash(_("Die Teamzugehörigkeit ist gespeichert."), "success")
             return redirect(url_for("organisation.admin_person", person_id=person.id))
         except ServiceError as error:
-            _refused(form, error)
+            show_refusal(form, error)
     return _render_person(person, 400, move_form=form)
 
 

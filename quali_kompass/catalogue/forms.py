@@ -1,0 +1,75 @@
+"""Forms of the editor pages."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, NumberRange, Optional
+
+from quali_kompass.catalogue.rendering import LEVEL_LABELS, SOURCE_LABELS
+from quali_kompass.forms import max_length, required, strip, valid_email
+from quali_kompass.organisation.forms import MultiCheckboxField
+
+
+class MaterialForm(FlaskForm):
+    kind = SelectField(_l("Art"), validators=[InputRequired(message=_l("Bitte wählen Sie die Art des Materials."))])
+    title = StringField(_l("Titel"), validators=[required(), max_length(200)], filters=[strip])
+    summary = TextAreaField(
+        _l("Kurzbeschreibung"),
+        validators=[Optional(), max_length(2000)],
+        description=_l("Zwei, drei Sätze: Worum geht es, für wen ist es gedacht?"),
+    )
+    topic_id = SelectField(
+        _l("Thema"), coerce=int, validators=[InputRequired(message=_l("Bitte wählen Sie ein Thema."))]
+    )
+    all_departments = BooleanField(_l("Für alle Fachbereiche"))
+    department_ids = MultiCheckboxField(_l("Fachbereiche"), coerce=int)
+    tool_ids = MultiCheckboxField(_l("Fachverfahren und Werkzeuge"), coerce=int)
+    duration_minutes = IntegerField(
+        _l("Dauer in Minuten (optional)"),
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=10000, message=_l("Bitte geben Sie eine Dauer zwischen 1 und 10000 Minuten an.")),
+        ],
+    )
+    level = SelectField(_l("Niveau"), choices=list(LEVEL_LABELS.items()))
+    source = SelectField(_l("Herkunft"), choices=list(SOURCE_LABELS.items()))
+    language = SelectField(_l("Sprache des Materials"), choices=[("de", "Deutsch"), ("en", "English")])
+    contact_name = StringField(_l("Ansprechperson (optional)"), validators=[Optional(), max_length(200)])
+    contact_email = StringField(
+        _l("E-Mail-Adresse der Ansprechperson (optional)"),
+        validators=[Optional(), valid_email(), max_length(254)],
+        filters=[strip],
+    )
+    last_reviewed = DateField(_l("Zuletzt geprüft am (optional)"), validators=[Optional()])
+    body = TextAreaField(
+        _l("Text der Anleitung"),
+        validators=[Optional(), max_length(200_000)],
+        description=_l(
+            "Absätze durch eine Leerzeile trennen. **fett**, *kursiv*, Listen mit „- “ am Zeilenanfang, "
+            "Überschriften mit „## “, Links als [Text](https://…)."
+        ),
+        render_kw={"rows": 16},
+    )
+    external_url = StringField(
+        _l("Adresse des Links"),
+        validators=[Optional(), max_length(2000)],
+        filters=[strip],
+        description=_l("Zum Beispiel die Adresse eines E-Learnings der BA, beginnend mit https://"),
+    )
+
+
+class PublishForm(FlaskForm):
+    change_note = TextAreaField(
+        _l("Was hat sich geändert?"),
+        validators=[Optional(), max_length(2000)],
+        description=_l("Bei der ersten Veröffentlichung können Sie das Feld leer lassen."),
+    )
+    recompletion_required = BooleanField(
+        _l("Erneute Bearbeitung erforderlich"),
+        description=_l(
+            "Wer das Material schon erledigt hat, muss es nach dieser Änderung noch einmal bearbeiten. "
+            "Nur wählen, wenn sich Inhalte wesentlich geändert haben."
+        ),
+    )

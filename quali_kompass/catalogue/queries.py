@@ -1,0 +1,140 @@
+"""Reads for the catalogue pages: the published material with its filters, one material, choice lists."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from typing import Any
+
+from sqlalchemy import Select, func, or_, select
+from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
+
+from quali_kompass.catalogue.models import KINDS, LEVELS, SOURCES, Material, Tool, Topic
+from quali_kompass.organisation.models import Department
+
+# Duration buckets: (lowest, highest) minutes, both included; None for open.
+DURATIONS = {"bis-15": (None, 15), "15-60": (16, 60), "ueber-60": (61, None)}
+SORTS = ("neueste", "titel", "dauer")
+
+
+@dataclass(frozen=True)
+class CatalogueFilters:
+    """The filters of the catalogue page, by their names in the URL; unknown values count as not set."""
+
+    fachbereich: int | None = None
+    thema: int | None = None
+    werkzeug: int | None = None
+    art: str = ""
+    niveau: str = ""
+    quelle: str = ""
+    dauer: str = ""
+    sortierung: str = "neueste"
+
+    @classmethod
+    def from_args(cls, args: Any) -> CatalogueFilters:
+        """Read the filters from ``request.args``; ignore what is not one of the offered values."""
+
+        def choice(name: str, allowed: tuple[str, ...] | dict, default: str = "") -> str:
+            value = args.get(name, "")
+            return value if value in allowed else default
+
+        def number(name: str) -> int | None:
+            value = args.get(name, type=int)
+            return value if value and value > 0 else None
+
+        return cls(
+            fachbereich=number("fachbereich"),
+            thema=number("thema"),
+            werkzeug=number("werkzeug"),
+            art=choice("art", KINDS),
+            niveau=choice("niveau", LEVELS),
+            quelle=choice("quelle", SOURCES),
+            dauer=choice("dauer", DURATIONS),
+            sortierung=choice("sortierung", SORTS, "neueste"),
+        )
+
+    def url_args(self) -> dict[str, Any]:
+        """The filters that are set, for links that keep them (pagination)."""
+        return {name: value for name, value in asdict(self).items() if value and value != "neueste"}
+
+    @property
+    def active(self) -> bool:
+        return any(name != "sortierung" for name in self.url_args())
+
+
+def published_materials(filters: CatalogueFilters) -> Select:
+    """Published material matching the filters, sorted, with topic, tools and departments loaded at once."""
+    statement = (
+        select(Material)
+        .where(Material.status == "published")
+        .options(
+            joinedload(Material.topic).joinedload(Topic.parent),
+            selectinload(Material.tools),
+            selectinload(Material.departments),
+        )
+    )
+    if filters.fachbereich:
+        statement = statement.where(
+            or_(Material.all_departments.is_(True), Material.departments.any(Department.id == filters.fachbereich))
+        )
+    if filters.thema:
+        subtopics = select(Topic.id).where(Topic.parent_id == filters.thema)
+        statement = statement.where(or_(Material.topic_id == filters.thema, Material.topic_id.in_(subtopics)))
+    if filters.werkzeug:
+        statement = statement.where(Material.tools.any(Tool.id == filters.werkzeug))
+    if filters.art:
+        statement = statement.where(Material.kind == filters.art)
+    if filters.niveau:
+        statement = statement.where(Material.level == filters.niveau)
+    if filters.quelle:
+        statement = statement.where(Material.source == filters.quelle)
+    if filters.dauer:
+        lowest, highest = DURATIONS[filters.dauer]
+        if lowest is not None:
+            statement = statement.where(Material.duration_minutes >= lowest)
+        if highest is not None:
+            statement = statement.where(Material.duration_minutes <= highest)
+    title = func.lower(Material.title)
+    if filters.sortierung == "titel":
+        return statement.order_by(title, Material.id)
+    if filters.sortierung == "dauer":
+        # Material without a known duration comes last, on SQLite and PostgreSQL alike.
+        return statement.order_by(Material.duration_minutes.is_(None), Material.duration_minutes, title, Material.id)
+    return statement.order_by(Material.published_at.desc(), Material.id.desc())
+
+
+def material_detail(material_id: int) -> Select:
+    """One material with everything its page shows."""
+    return (
+        select(Material)
+        .where(Material.id == material_id)
+        .options(
+            joinedload(Material.topic).joinedload(Topic.parent),
+            selectinload(Material.tools),
+            selectinload(Material.departments),
+            selectinload(Material.versions),
+        )
+    )
+
+
+def topic_choices() -> Select:
+    """Every topic, each main topic followed by its subtopics."""
+    parent = aliased(Topic)
+    return (
+        select(Topic)
+        .outerjoin(parent, parent.id == Topic.parent_id)
+        .options(contains_eager(Topic.parent.of_type(parent)))
+        .order_by(
+            func.coalesce(parent.name, Topic.name),
+            func.coalesce(Topic.parent_id, Topic.id),
+            Topic.parent_id.is_not(None),
+            Topic.name,
+        )
+    )
+
+
+def tool_choices() -> Select:
+    return select(Tool.id, Tool.name).order_by(Tool.name)
+
+
+def department_choices() -> Select:
+    return select(Department.id, Department.name).order_by(Department.name)

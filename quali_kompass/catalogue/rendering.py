@@ -1,0 +1,91 @@
+"""How catalogue material is shown: labels for its codes, and written guides from Markdown to safe HTML."""
+
+from __future__ import annotations
+
+import markdown
+import nh3
+from flask_babel import gettext
+from flask_babel import lazy_gettext as _l
+from markupsafe import Markup
+
+KIND_LABELS = {
+    "video": _l("Schulungsvideo"),
+    "guide": _l("Klickstrecke"),
+    "document": _l("Anleitung"),
+    "link": _l("Link"),
+    "session": _l("Präsenzschulung / Webinar"),
+}
+LEVEL_LABELS = {"basic": _l("Einstieg"), "advanced": _l("Vertiefung")}
+SOURCE_LABELS = {"ba": _l("BA"), "inhouse": _l("hauseigen")}
+LANGUAGE_LABELS = {"de": _l("Deutsch"), "en": _l("Englisch")}
+STATUS_LABELS = {"draft": _l("Entwurf"), "published": _l("veröffentlicht"), "archived": _l("archiviert")}
+
+# What a written guide may contain once rendered; everything else is dropped (scripts with their content).
+ALLOWED_TAGS = frozenset(
+    {
+        "p",
+        "h2",
+        "h3",
+        "h4",
+        "ul",
+        "ol",
+        "li",
+        "strong",
+        "em",
+        "a",
+        "blockquote",
+        "code",
+        "pre",
+        "table",
+        "thead",
+        "tbody",
+        "tr",
+        "th",
+        "td",
+        "br",
+        "hr",
+    }
+)
+ALLOWED_ATTRIBUTES = {"a": {"href"}}
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_URL_PREFIXES = ("http://", "https://", "mailto:")
+_HEADING_LEVELS = {"h1": "h2", "h5": "h4", "h6": "h4"}
+
+
+def _keep_absolute_links(tag: str, attribute: str, value: str) -> str | None:
+    """Only absolute http(s) and mailto links: no relative paths into the app, no javascript: or data:."""
+    if tag == "a" and attribute == "href":
+        return value if value.strip().lower().startswith(_URL_PREFIXES) else None
+    return value
+
+
+def sanitise_html(html: str) -> str:
+    return nh3.clean(
+        html,
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags={"script", "style"},
+        attributes={tag: set(names) for tag, names in ALLOWED_ATTRIBUTES.items()},
+        attribute_filter=_keep_absolute_links,
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener noreferrer",
+    )
+
+
+def render_markdown(text: str) -> Markup:
+    """The editor's Markdown as HTML with only the allowed tags and links left."""
+    html = markdown.markdown(text or "", extensions=["tables", "sane_lists"], output_format="html")
+    # The page title is the h1: headings of the text start one level below it.
+    for outside, inside in _HEADING_LEVELS.items():
+        html = html.replace(f"<{outside}>", f"<{inside}>").replace(f"</{outside}>", f"</{inside}>")
+    return Markup(sanitise_html(html))
+
+
+def safe_external_url(url: str) -> str | None:
+    """The address of an external offer if it is a web address; None for anything else (javascript:, paths)."""
+    url = (url or "").strip()
+    return url if url.lower().startswith(("http://", "https://")) and len(url) > len("https://") else None
+
+
+def duration_label(minutes: int | None) -> str:
+    """ "15 Min."; empty when the duration is not known."""
+    return gettext("%(minutes)d Min.", minutes=minutes) if minutes else ""
