@@ -8,7 +8,7 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from quali_kompass.accounts.login import permission_required
-from quali_kompass.catalogue import blueprint, editor_queries, services
+from quali_kompass.catalogue import blueprint, editor_queries, queries, services
 from quali_kompass.catalogue.forms import MaterialForm, PublishForm
 from quali_kompass.catalogue.models import Material, Tool, Topic
 from quali_kompass.catalogue.rendering import KIND_LABELS, STATUS_LABELS
@@ -34,9 +34,9 @@ def _material_form(material: Material | None = None, formdata=None) -> MaterialF
     if material is not None and material.kind not in kinds:
         kinds.append(material.kind)
     form.kind.choices = [(kind, KIND_LABELS[kind]) for kind in kinds]
-    form.topic_id.choices = editor_queries.topic_choices()
+    form.topic_id.choices = [(topic.id, topic.label) for topic in db.session.scalars(queries.topic_choices())]
     form.department_ids.choices = editor_queries.department_choices(current_user)
-    form.tool_ids.choices = editor_queries.tool_choices()
+    form.tool_ids.choices = [(row.id, row.name) for row in db.session.execute(queries.tool_choices())]
     if material is not None and not form.is_submitted():
         form.department_ids.data = [d.id for d in material.departments]
         form.tool_ids.data = [t.id for t in material.tools]

@@ -2,20 +2,18 @@
 
 from __future__ import annotations
 
-from flask import current_app, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from werkzeug.wrappers import Response
 
-from quali_kompass.accounts.login import permission_required
 from quali_kompass.catalogue import blueprint, taxonomy
+from quali_kompass.catalogue.editor_views import editor_required
 from quali_kompass.catalogue.models import Tool, Topic
 from quali_kompass.catalogue.taxonomy_forms import ToolForm, TopicForm
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.web import get_or_404, show_refusal
-
-editor_required = permission_required(lambda person: person.can_edit_catalogue)
 
 # The editors' sub-navigation: (endpoint, label, endpoints that belong to the same section).
 EDITOR_NAV = (
@@ -32,8 +30,6 @@ def editor_navigation() -> dict:
         endpoint = request.endpoint or ""
         items = []
         for target, label, section in EDITOR_NAV:
-            if target not in current_app.view_functions:
-                continue
             current = "page" if endpoint == target else "true" if endpoint.startswith(section) else None
             items.append({"endpoint": target, "label": label, "current": current})
         return items

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, current_app, render_template, request
+from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
@@ -75,12 +75,10 @@ def browse() -> str:
 @login_required
 def material(material_id: int) -> str:
     material = _visible_material_or_404(material_id)
-    edit_endpoint = "catalogue.editor_material"
-    can_edit = edit_endpoint in current_app.view_functions and current_user.can_edit_material(material)
     return render_template(
         "catalogue/material.html",
         material=material,
-        edit_endpoint=edit_endpoint if can_edit else None,
+        can_edit=current_user.can_edit_material(material),
         labels=_labels(),
         **_content(material),
     )
