@@ -53,7 +53,9 @@ def register_blueprints(app: Flask) -> None:
     from quali_kompass.accounts import views as _accounts_views  # noqa: F401
     from quali_kompass.audit import views as _audit_views  # noqa: F401
     from quali_kompass.catalogue import editor_views as _editor_views  # noqa: F401
+    from quali_kompass.catalogue import session_views as _session_views  # noqa: F401
     from quali_kompass.catalogue import taxonomy_views as _taxonomy_views  # noqa: F401
+    from quali_kompass.catalogue import video_views as _video_views  # noqa: F401
     from quali_kompass.catalogue import views as _catalogue_views  # noqa: F401
     from quali_kompass.frame import views as _frame_views  # noqa: F401
     from quali_kompass.organisation import import_views as _import_views  # noqa: F401

@@ -42,7 +42,11 @@ class Config:
             "QK_DATABASE_URL", f"sqlite:///{INSTANCE_PATH / 'quali_kompass.sqlite'}"
         )
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
-        self.MAX_CONTENT_LENGTH = _int("QK_MAX_REQUEST_MB", 20) * 1024 * 1024
+        self.QK_MAX_REQUEST_MB = _int("QK_MAX_REQUEST_MB", 20)
+        self.QK_MAX_VIDEO_MB = _int("QK_MAX_VIDEO_MB", 500)
+        # Large enough for a video; every other kind of upload is held to QK_MAX_REQUEST_MB by the file service.
+        self.MAX_CONTENT_LENGTH = max(self.QK_MAX_REQUEST_MB, self.QK_MAX_VIDEO_MB) * 1024 * 1024
+        self.QK_UPLOAD_DIR = os.environ.get("QK_UPLOAD_DIR", str(INSTANCE_PATH / "uploads"))
 
         self.SESSION_COOKIE_NAME = "qk_session"
         self.SESSION_COOKIE_HTTPONLY = True

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date, time, timedelta
 
 from sqlalchemy import select
 
-from quali_kompass.catalogue.models import Material, MaterialVersion, Tool, Topic
+from quali_kompass.catalogue.models import Material, MaterialVersion, SessionDate, SessionRegistration, Tool, Topic
+from quali_kompass.catalogue.sessions import berlin_to_utc
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Person
@@ -239,4 +240,77 @@ def load_demo_catalogue(editor: Person) -> int:
             ]
         db.session.add(material)
     db.session.flush()
-    return len(MATERIALS)
+    return len(MATERIALS) + load_demo_sessions(editor, topics, tools, departments)
+
+
+# (title, topic, tools, departments, minutes, summary, place, online link,
+#  dates as (days from today, start, end, capacity, registrations))
+SESSIONS = [
+    (
+        "Präsenzschulung E-Akte für neue Mitarbeiter:innen",
+        "E-Akte Grundlagen",
+        ["E-Akte"],
+        ALL,
+        180,
+        "Drei Stunden E-Akte in der Gruppe: Posteingang, Suche und Aktenführung an echten Übungsfällen.",
+        "Schulungsraum 2.04, Haus A",
+        "",
+        [(-14, time(9), time(12), 12, 9), (7, time(9), time(12), 12, 5), (21, time(9), time(12), 12, 1)],
+    ),
+    (
+        "Webinar: Videoberatung in der Praxis",
+        "Videoberatung",
+        ["Videokommunikation"],
+        ["Markt und Integration", "U25 / Jugendhaus"],
+        90,
+        "Erfahrene Kolleginnen zeigen, wie Videoberatungen gelingen; mit Zeit für Ihre Fragen.",
+        "",
+        "https://video.jobcenter-demo.example/webinar-videoberatung",
+        [(3, time(14, 30), time(16), 8, 7), (17, time(14, 30), time(16), 20, 2)],
+    ),
+]
+
+
+def load_demo_sessions(editor: Person, topics: dict, tools: dict, departments: dict) -> int:
+    """Add published sessions with dates around today, some registrations and one nearly full date."""
+    people = db.session.scalars(select(Person).where(Person.active.is_(True)).order_by(Person.id).limit(20)).all()
+    now = utcnow()
+    for title, topic, tool_names, department_names, minutes, summary, place, online_url, dates in SESSIONS:
+        published = now - timedelta(days=30)
+        material = Material(
+            kind="session",
+            title=title,
+            summary=summary,
+            topic=topics[topic],
+            tools=[tools[name] for name in tool_names],
+            all_departments=department_names == ALL,
+            departments=[] if department_names == ALL else [departments[name] for name in department_names],
+            duration_minutes=minutes,
+            status="published",
+            contact_name=editor.name,
+            contact_email=editor.email,
+            created_by_id=editor.id,
+            published_at=published,
+            versions=[
+                MaterialVersion(
+                    number=1, change_note="Erste Veröffentlichung", published_at=published, published_by_id=editor.id
+                )
+            ],
+        )
+        for days, start, end, capacity, registered in dates:
+            day = date.today() + timedelta(days=days)
+            session_date = SessionDate(
+                starts_at=berlin_to_utc(day, start),
+                ends_at=berlin_to_utc(day, end),
+                place=place,
+                online_url=online_url,
+                capacity=capacity,
+                note="Bitte bringen Sie Ihre Zugangsdaten mit." if place else "",
+                registrations=[
+                    SessionRegistration(person=person, registered_at=published) for person in people[:registered]
+                ],
+            )
+            material.session_dates.append(session_date)
+        db.session.add(material)
+    db.session.flush()
+    return len(SESSIONS)

@@ -54,6 +54,14 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
     "catalogue.editor_material": EDITORS,
     "catalogue.editor_material_publish": EDITORS,
     "catalogue.editor_material_archive": EDITORS,
+    "catalogue.editor_video_upload": EDITORS,
+    "catalogue.editor_video_transcript": EDITORS,
+    "catalogue.material_file": LOGGED_IN,
+    "catalogue.editor_session_date_add": EDITORS,
+    "catalogue.editor_session_date": EDITORS,
+    "catalogue.editor_session_date_cancel": EDITORS,
+    "catalogue.session_register": LOGGED_IN,
+    "catalogue.session_unregister": LOGGED_IN,
     "catalogue.topics": EDITORS,
     "catalogue.topic": EDITORS,
     "catalogue.topic_delete": EDITORS,
@@ -63,4 +71,4 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
 }
 
 # Routes that are not pages: excluded from the browser walk.
-NOT_PAGES = frozenset({"static", "frame.healthz"})
+NOT_PAGES = frozenset({"static", "frame.healthz", "catalogue.material_file"})

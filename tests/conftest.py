@@ -121,11 +121,12 @@ def database_url(migrated_database: str, tmp_path: Path) -> Iterator[str]:
 
 
 @pytest.fixture
-def make_app(database_url: str) -> Iterator[Callable[..., Flask]]:
-    """Build apps on the test database with extra settings."""
+def make_app(database_url: str, tmp_path: Path) -> Iterator[Callable[..., Flask]]:
+    """Build apps on the test database with extra settings; uploads go to a folder of the test's own."""
     apps: list[Flask] = []
 
     def factory(**overrides: Any) -> Flask:
+        overrides.setdefault("QK_UPLOAD_DIR", str(tmp_path / "uploads"))
         app = create_app(test_config(database_url, **overrides))
         apps.append(app)
         return app

@@ -2,16 +2,35 @@
 
 from __future__ import annotations
 
+import io
+import struct
+import zlib
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
 from flask import Flask
+from werkzeug.datastructures import FileStorage
 
 from quali_kompass.accounts.services import create_reset_token
-from quali_kompass.catalogue.models import Material, MaterialVersion, Tool, Topic
+from quali_kompass.catalogue import files
+from quali_kompass.catalogue.models import Material, MaterialVersion, SessionDate, Tool, Topic
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import OrgImport
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+# The smallest valid PNG: one transparent pixel.
+TINY_PNG = (
+    b"\x89PNG\r\n\x1a\n"
+    + _png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 6, 0, 0, 0))
+    + _png_chunk(b"IDAT", zlib.compress(b"\x00\x00\x00\x00\x00"))
+    + _png_chunk(b"IEND", b"")
+)
 
 
 def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
@@ -40,6 +59,25 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
             topic=Topic(name="E-Akte"),
         )
         db.session.add(MaterialVersion(material=material, number=1, change_note="Erste Fassung"))
+        # A poster image, kept on disk in the app's upload folder, to serve through the material's file route.
+        material.poster_file = files.store(
+            FileStorage(io.BytesIO(TINY_PNG), filename="Vorschaubild Übersicht.png"), ["image/png"], 1024 * 1024, None
+        )
+        start = utcnow() + timedelta(days=14)
+        session_date = SessionDate(
+            starts_at=start, ends_at=start + timedelta(hours=2), place="Raum 1.12", capacity=12, online_url=""
+        )
+        session = Material(
+            kind="session",
+            title="Präsenzschulung E-Akte",
+            summary="Die E-Akte in der Gruppe kennenlernen.",
+            status="published",
+            published_at=utcnow(),
+            all_departments=True,
+            topic=material.topic,
+            session_dates=[session_date],
+        )
+        db.session.add(MaterialVersion(material=session, number=1, change_note="Erste Fassung"))
         # A main topic with a subtopic: the walk's POST to its delete route is refused, so it stays for later routes.
         topic = Topic(name="Kommunikation", children=[Topic(name="Videoberatung")])
         tool = Tool(name="Videokommunikation (VIKO)", description="Beratung per Video")
@@ -55,6 +93,8 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
             "material_id": material.id,
             "topic_id": topic.id,
             "tool_id": tool.id,
+            "date_id": session_date.id,
+            "file_id": material.poster_file_id,
         }
 
 

@@ -6,6 +6,7 @@ The page list comes from the URL map and tests/access.py, so new pages are check
 
 from __future__ import annotations
 
+import io
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -61,7 +62,8 @@ def server(browser: Browser, migrated_database: str, tmp_path_factory: pytest.Te
         path = tmp_path_factory.mktemp("browser") / "browser.sqlite"
         shutil.copy(migrated_database, path)
         url = f"sqlite:///{path}"
-    app = create_app(test_config(url, WTF_CSRF_ENABLED=True))
+    uploads = tmp_path_factory.mktemp("browser-uploads")
+    app = create_app(test_config(url, WTF_CSRF_ENABLED=True, QK_UPLOAD_DIR=str(uploads)))
     try:
         org = build_org(app)
         values = sample_url_values(app, org)
@@ -279,3 +281,100 @@ def test_keyboard_only_login(browser: Browser, server: LiveServer) -> None:
         assert "Guten Tag" in page.locator("h1").inner_text()
     finally:
         context.close()
+
+
+def test_video_pages_pass_axe_and_fit_320_px(page_as: Callable[..., Page], server: LiveServer) -> None:
+    """A training video with poster, captions and transcript, for the one who watches and the one who edits."""
+    from werkzeug.datastructures import FileStorage
+
+    from quali_kompass.catalogue import files
+    from tests.factories import MaterialFactory
+    from tests.sample import TINY_PNG
+
+    vtt = b"WEBVTT\n\n00:00:00.000 --> 00:00:02.000\nWillkommen.\n"
+    mp4 = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom" + b"\x00" * 64
+    with server.app.app_context():
+        stored = {
+            part: files.store(FileStorage(io.BytesIO(content), filename=name), [kind], 1024 * 1024, None)
+            for part, content, name, kind in [
+                ("video", mp4, "Schulung Übersicht.mp4", "video/mp4"),
+                ("captions", vtt, "untertitel.vtt", "text/vtt"),
+                ("poster", TINY_PNG, "poster.png", "image/png"),
+            ]
+        }
+        material = MaterialFactory(
+            kind="video",
+            title="E-Akte im Überblick (Video)",
+            transcript="Willkommen.\nIn diesem Video sehen Sie die E-Akte.",
+            video_file=stored["video"],
+            captions_file=stored["captions"],
+            poster_file=stored["poster"],
+        )
+        db.session.commit()
+        material_id = material.id
+    problems: list[str] = []
+    for role, path in [("employee", f"/katalog/{material_id}"), ("editor", f"/redaktion/material/{material_id}")]:
+        for viewport in (DESKTOP, NARROW):
+            page = page_as(role, viewport)
+            if problem := visit(page, path):
+                problems.append(problem)
+            else:
+                if viewport == DESKTOP:
+                    problems += axe_violations(page, path)
+                    if role == "employee":
+                        page.get_by_text("Transkript anzeigen").click()
+                        problems += axe_violations(page, f"{path} (transcript open)")
+                elif overflow := horizontal_overflow(page):
+                    problems.append(f"{path} at 320 px: {overflow}")
+            page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_session_pages_pass_axe_and_fit_320_px(page_as: Callable[..., Page], server: LiveServer) -> None:
+    """A session with an open, a full, a cancelled and a past date; the editor's page with a refused new date."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from quali_kompass.catalogue.models import SessionDate, SessionRegistration
+    from quali_kompass.database import utcnow
+    from quali_kompass.organisation.models import Person
+    from tests.factories import MaterialFactory
+
+    with server.app.app_context():
+        material = MaterialFactory(kind="session", title="Webinar: Videoberatung in der Praxis (Test)")
+        employee = db.session.scalar(select(Person).where(Person.email == server.org.employee.email))
+        for days, capacity, cancelled in [(-5, 10, False), (4, 10, False), (6, 1, False), (8, 10, True)]:
+            start = utcnow() + timedelta(days=days)
+            session_date = SessionDate(
+                material=material,
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                place="Schulungsraum 2.04, Haus A",
+                online_url="https://video.example.org/raum-mit-einer-sehr-langen-adresse-zum-testen-der-breite",
+                capacity=capacity,
+                note="Bitte bringen Sie Ihre Zugangsdaten mit.",
+                cancelled_at=utcnow() if cancelled else None,
+            )
+            db.session.add(session_date)
+            db.session.flush()
+            if days in (-5, 4, 6):
+                db.session.add(SessionRegistration(session_date_id=session_date.id, person_id=employee.id))
+        db.session.commit()
+        material_id = material.id
+    problems: list[str] = []
+    for role, path in [("employee", f"/katalog/{material_id}"), ("editor", f"/redaktion/material/{material_id}")]:
+        for viewport in (DESKTOP, NARROW):
+            page = page_as(role, viewport)
+            if problem := visit(page, path):
+                problems.append(problem)
+            elif viewport == DESKTOP:
+                problems += axe_violations(page, path)
+                if role == "editor":
+                    submit(page, "Termin hinzufügen")
+                    problems += axe_violations(page, f"{path}, new date submitted empty")
+                    assert_summary_links_to_fields(page, {"day", "start_time", "end_time", "capacity"})
+            elif overflow := horizontal_overflow(page):
+                problems.append(f"{path} at 320 px: {overflow}")
+            page.close()
+    assert not problems, "\n".join(problems)

@@ -211,9 +211,16 @@ def test_material_page_shows_everything(app: Flask, employee: FlaskClient) -> No
     assert "Bearbeiten" not in page  # an employee may not edit
 
 
-def test_kinds_not_built_yet_show_a_neutral_note(employee: FlaskClient, catalogue) -> None:
+def test_a_video_without_its_file_says_so(employee: FlaskClient, catalogue) -> None:
     page = employee.get(f"/katalog/{catalogue.for_b}").text
-    assert "Schulungsvideo" in page and "Der Inhalt dieses Angebots folgt." in page
+    assert "Schulungsvideo" in page and "Das Video ist noch nicht hochgeladen." in page
+    assert "<video" not in page
+
+
+def test_kinds_not_built_yet_show_a_neutral_note(app: Flask, employee: FlaskClient, create) -> None:
+    guide = create(MaterialFactory, kind="guide", title="Klickstrecke VerBIS")
+    page = employee.get(f"/katalog/{guide.id}").text
+    assert "Der Inhalt dieses Angebots folgt." in page
 
 
 def test_external_link_is_marked_and_opens_safely(employee: FlaskClient, catalogue) -> None:

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from flask import Flask
 
+from quali_kompass.catalogue.models import SessionDate, SessionRegistration
+from quali_kompass.database import utcnow
+from quali_kompass.extensions import db
 from tests.conftest import login
 from tests.factories import MaterialFactory, PersonFactory, ToolFactory, TopicFactory
 
@@ -25,6 +30,8 @@ PAGES = [
     ("auditor", "/protokoll/", 6),
     ("employee", "/katalog", 10),
     ("employee", "/katalog/{material}", 7),
+    ("employee", "/katalog/{session}", 9),
+    ("editor", "/redaktion/material/{session}", 13),
     ("editor", "/redaktion/themen", 6),
     ("editor", "/redaktion/themen/{topic}", 7),
     ("editor", "/redaktion/werkzeuge", 5),
@@ -42,6 +49,18 @@ def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url
         create(TopicFactory, parent=topic)
     for _ in range(5):  # nor more material, with more tools and departments
         material = create(MaterialFactory, topic=topic, tools=tools, departments=[org.dept_a, org.dept_b])
+    session = create(MaterialFactory, kind="session", topic=topic, tools=tools, departments=[org.dept_a])
+    with app.app_context():  # more dates and registrations must not mean more statements
+        for days in (-3, 5, 9, 12):
+            start = utcnow() + timedelta(days=days)
+            session_date = SessionDate(
+                material_id=session.id, starts_at=start, ends_at=start + timedelta(hours=1), place="Raum 1", capacity=5
+            )
+            db.session.add(session_date)
+            db.session.flush()
+            for person_id in (org.employee.id, org.lead.id):
+                db.session.add(SessionRegistration(session_date_id=session_date.id, person_id=person_id))
+        db.session.commit()
     client = app.test_client()
     login(client, getattr(org, role).email)
     url = url.format(
@@ -51,6 +70,7 @@ def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url
         material=material.id,
         topic=topic.id,
         tool=tools[0].id,
+        session=session.id,
     )
     client.get(url)  # the first request after login may refresh the session's last-seen time
     with count_queries() as counter:

@@ -49,6 +49,12 @@ ACTION_LABELS = {
     "material_changed": _l("Material geändert"),
     "material_published": _l("Material veröffentlicht"),
     "material_archived": _l("Material archiviert"),
+    "session_date_added": _l("Termin angelegt"),
+    "session_date_changed": _l("Termin geändert"),
+    "session_date_cancelled": _l("Termin abgesagt"),
+    "session_registered": _l("Zu Termin angemeldet"),
+    "session_unregistered": _l("Von Termin abgemeldet"),
+    "material_file_attached": _l("Datei zum Material hochgeladen"),
 }
 
 
@@ -84,4 +90,5 @@ OBJECT_TYPE_LABELS = {
     "topic": _l("Thema"),
     "tool": _l("Werkzeug"),
     "material": _l("Material"),
+    "session_date": _l("Termin"),
 }

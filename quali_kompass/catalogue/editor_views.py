@@ -8,10 +8,11 @@ from flask_login import current_user
 from werkzeug.wrappers import Response
 
 from quali_kompass.accounts.login import permission_required
-from quali_kompass.catalogue import blueprint, editor_queries, queries, services
+from quali_kompass.catalogue import blueprint, editor_queries, queries, services, session_queries
 from quali_kompass.catalogue.forms import MaterialForm, PublishForm
 from quali_kompass.catalogue.models import Material, Tool, Topic
 from quali_kompass.catalogue.rendering import KIND_LABELS, STATUS_LABELS
+from quali_kompass.catalogue.session_forms import SessionDateForm
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department
@@ -87,7 +88,10 @@ def editor_material_new() -> Response | tuple[str, int]:
     return render_template("catalogue/editor_material_new.html", form=form), 400 if form.errors else 200
 
 
-def _render_material(material: Material, form: MaterialForm, publish_form: PublishForm, status: int = 200):
+def _render_material(
+    material: Material, form: MaterialForm, publish_form: PublishForm, status: int = 200, date_form=None
+):
+    is_session = material.kind == "session"
     return render_template(
         "catalogue/editor_material.html",
         material=material,
@@ -96,6 +100,8 @@ def _render_material(material: Material, form: MaterialForm, publish_form: Publi
         problems=services.publishing_problems(material),
         kinds=KIND_LABELS,
         statuses=STATUS_LABELS,
+        session_dates=session_queries.date_overviews(material, None) if is_session else None,
+        date_form=(date_form or SessionDateForm(formdata=None)) if is_session else None,
     ), status
 
 

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, DateField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import InputRequired, NumberRange, Optional
+from flask_wtf.file import FileField, FileRequired
+from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
 
 from quali_kompass.catalogue.rendering import LEVEL_LABELS, SOURCE_LABELS
 from quali_kompass.forms import max_length, required, strip, valid_email
@@ -73,3 +74,14 @@ class PublishForm(FlaskForm):
             "Nur wählen, wenn sich Inhalte wesentlich geändert haben."
         ),
     )
+
+
+class VideoFileForm(FlaskForm):
+    """One upload of the video editor: the video itself, its poster image or its captions."""
+
+    part = HiddenField(validators=[AnyOf(("video", "poster", "captions"), message=_l("Unbekannter Teil des Videos."))])
+    file = FileField(_l("Datei"), validators=[FileRequired(message=_l("Bitte wählen Sie eine Datei aus."))])
+
+
+class TranscriptForm(FlaskForm):
+    transcript = TextAreaField(_l("Transkript (optional)"), validators=[Optional(), max_length(200_000)])

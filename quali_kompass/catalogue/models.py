@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
     Boolean,
     CheckConstraint,
     Column,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Table,
@@ -104,12 +106,23 @@ class Material(Base):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime, index=True)
+    # Training videos: the video, its poster image and its WebVTT captions; the transcript as plain text.
+    video_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id", ondelete="SET NULL"))
+    poster_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id", ondelete="SET NULL"))
+    captions_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id", ondelete="SET NULL"))
+    transcript: Mapped[str] = mapped_column(Text, default="", server_default="")
 
     topic: Mapped[Topic] = relationship()
     departments: Mapped[list[Department]] = relationship(secondary=material_departments, order_by="Department.name")
     tools: Mapped[list[Tool]] = relationship(secondary=material_tools, order_by="Tool.name")
+    video_file: Mapped[StoredFile | None] = relationship(foreign_keys=[video_file_id])
+    poster_file: Mapped[StoredFile | None] = relationship(foreign_keys=[poster_file_id])
+    captions_file: Mapped[StoredFile | None] = relationship(foreign_keys=[captions_file_id])
     versions: Mapped[list[MaterialVersion]] = relationship(
         back_populates="material", order_by="MaterialVersion.number.desc()", cascade="all, delete-orphan"
+    )
+    session_dates: Mapped[list[SessionDate]] = relationship(
+        back_populates="material", order_by="SessionDate.starts_at", cascade="all, delete-orphan", passive_deletes=True
     )
 
     @property
@@ -119,6 +132,12 @@ class Material(Base):
     @property
     def current_version(self) -> MaterialVersion | None:
         return self.versions[0] if self.versions else None
+
+    @property
+    def file_ids(self) -> set[int]:
+        """The stored files that belong to this material (and are served with its permission)."""
+        ids = (self.video_file_id, self.poster_file_id, self.captions_file_id)
+        return {file_id for file_id in ids if file_id is not None}
 
     def is_visible_to(self, person: Person) -> bool:
         """Published and archived material is open to everyone logged in; drafts only to its editors."""
@@ -141,3 +160,74 @@ class MaterialVersion(Base):
 
     material: Mapped[Material] = relationship(back_populates="versions")
     published_by: Mapped[Person | None] = relationship()
+
+
+class SessionDate(Base):
+    """One date of an in-person session or webinar, with its place or online link and its number of seats."""
+
+    __tablename__ = "session_date"
+    __table_args__ = (
+        CheckConstraint("capacity > 0", name="capacity_positive"),
+        CheckConstraint("ends_at > starts_at", name="times_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"), index=True)
+    starts_at: Mapped[datetime] = mapped_column(UTCDateTime, index=True)
+    ends_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    place: Mapped[str] = mapped_column(String(300), default="", server_default="")
+    online_url: Mapped[str] = mapped_column(String(2000), default="", server_default="")
+    capacity: Mapped[int]
+    note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # A cancelled date keeps its registrations, so that who had registered stays on record.
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    material: Mapped[Material] = relationship(back_populates="session_dates")
+    registrations: Mapped[list[SessionRegistration]] = relationship(
+        back_populates="session_date", lazy="raise_on_sql", passive_deletes=True
+    )
+
+    @property
+    def cancelled(self) -> bool:
+        return self.cancelled_at is not None
+
+
+class SessionRegistration(Base):
+    """A person's registration for a session date; unregistering keeps the row with ``cancelled_at`` set."""
+
+    __tablename__ = "session_registration"
+    __table_args__ = (
+        # At most one active registration per person and date; after unregistering one may register again.
+        Index(
+            "uq_session_registration_active",
+            "session_date_id",
+            "person_id",
+            unique=True,
+            sqlite_where=text("cancelled_at IS NULL"),
+            postgresql_where=text("cancelled_at IS NULL"),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_date_id: Mapped[int] = mapped_column(ForeignKey("session_date.id", ondelete="CASCADE"), index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"), index=True)
+    registered_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    session_date: Mapped[SessionDate] = relationship(back_populates="registrations")
+    person: Mapped[Person] = relationship()
+
+
+class StoredFile(Base):
+    """An uploaded file: kept under a generated name in the upload folder, its original name only in here."""
+
+    __tablename__ = "stored_file"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    storage_name: Mapped[str] = mapped_column(String(64), unique=True)
+    display_name: Mapped[str] = mapped_column(String(255))
+    content_type: Mapped[str] = mapped_column(String(100))
+    size: Mapped[int] = mapped_column(BigInteger)
+    sha256: Mapped[str] = mapped_column(String(64))
+    uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))

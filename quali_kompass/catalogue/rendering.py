@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import markdown
 import nh3
-from flask_babel import gettext
+from flask_babel import format_date, format_time, gettext
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
 
@@ -89,3 +89,17 @@ def safe_external_url(url: str) -> str | None:
 def duration_label(minutes: int | None) -> str:
     """ "15 Min."; empty when the duration is not known."""
     return gettext("%(minutes)d Min.", minutes=minutes) if minutes else ""
+
+
+def session_day(moment) -> str:
+    """ "Dienstag, 24.11.2026" in Berlin time."""
+    return format_date(moment, "EEEE, dd.MM.yyyy")
+
+
+def session_times(session_date) -> str:
+    """ "14:30–16:00 Uhr" in Berlin time."""
+    return gettext(
+        "%(start)s–%(end)s Uhr",
+        start=format_time(session_date.starts_at, "HH:mm"),
+        end=format_time(session_date.ends_at, "HH:mm"),
+    )

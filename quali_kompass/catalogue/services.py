@@ -17,7 +17,7 @@ from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Person
 
 # Kinds an editor can create in the browser today; the others get their editors with their players.
-EDITABLE_KINDS = ("document", "link")
+EDITABLE_KINDS = ("document", "link", "session", "video")
 MATERIAL_FIELDS = (
     "kind",
     "title",
@@ -110,6 +110,14 @@ def publishing_problems(material: Material) -> list[str]:
         problems.append(_("Die Anleitung hat noch keinen Text."))
     if material.kind == "link" and not material.external_url:
         problems.append(_("Die Adresse des Links fehlt."))
+    if material.kind == "video" and material.video_file_id is None:
+        problems.append(_("Die Videodatei (MP4 oder WebM) fehlt."))
+    if material.kind == "video" and material.captions_file_id is None:
+        problems.append(_("Untertitel (WebVTT) fehlen – ohne Untertitel kann das Video nicht veröffentlicht werden."))
+    if material.kind == "session" and not any(
+        d.cancelled_at is None and d.starts_at > utcnow() for d in material.session_dates
+    ):
+        problems.append(_("Es gibt noch keinen kommenden Termin. Bitte legen Sie mindestens einen Termin an."))
     return problems
 
 

@@ -8,7 +8,7 @@ from flask import abort, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from quali_kompass.catalogue import blueprint, queries, rendering
+from quali_kompass.catalogue import blueprint, queries, rendering, session_queries
 from quali_kompass.catalogue.models import KINDS, LEVELS, SOURCES, Material
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
@@ -36,6 +36,17 @@ def _content(material: Material) -> dict:
         "body": rendering.render_markdown(material.body) if material.kind == "document" else None,
         "external_url": external_url,
         "external_host": urlsplit(external_url).hostname if external_url else None,
+    }
+
+
+def _sessions(material: Material) -> dict:
+    """The dates of a session, upcoming (with cancelled ones, so that those registered learn of it) and past."""
+    if material.kind != "session":
+        return {}
+    overviews = session_queries.date_overviews(material, current_user)
+    return {
+        "upcoming_dates": [item for item in overviews if not item.past],
+        "past_dates": [item for item in overviews if item.past],
     }
 
 
@@ -81,6 +92,7 @@ def material(material_id: int) -> str:
         can_edit=current_user.can_edit_material(material),
         labels=_labels(),
         **_content(material),
+        **_sessions(material),
     )
 
 
@@ -94,4 +106,5 @@ def material_print(material_id: int) -> str:
         labels=_labels(),
         today=utcnow(),
         **_content(material),
+        **_sessions(material),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import urlsplit
 
 from flask import Flask, current_app, render_template, request
@@ -39,6 +40,19 @@ def safe_next_url(target: str | None) -> str | None:
     return target
 
 
+def allows_large_uploads(view: Callable) -> Callable:
+    """Let a view accept uploads up to MAX_CONTENT_LENGTH (videos); every other request keeps QK_MAX_REQUEST_MB."""
+    view.qk_large_uploads = True  # type: ignore[attr-defined]
+    return view
+
+
+def _limit_request_size() -> None:
+    view = current_app.view_functions.get(request.endpoint or "")
+    if not getattr(view, "qk_large_uploads", False):
+        limit = current_app.config["QK_MAX_REQUEST_MB"] * 1024 * 1024
+        request.max_content_length = min(limit, current_app.config["MAX_CONTENT_LENGTH"] or limit)
+
+
 def _set_headers(response: Response) -> Response:
     headers = response.headers
     headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
@@ -49,7 +63,13 @@ def _set_headers(response: Response) -> Response:
     headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
     if request.is_secure:
         headers.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
-    if request.endpoint != "static" and (current_user.is_authenticated or response.mimetype == "text/html"):
+    # Files served behind a permission check mark themselves private (browser cache only, revalidated).
+    private_file = bool(response.cache_control.private)
+    if (
+        request.endpoint != "static"
+        and not private_file
+        and (current_user.is_authenticated or response.mimetype == "text/html")
+    ):
         headers["Cache-Control"] = "no-store"
         headers.pop("Expires", None)
     return response
@@ -79,6 +99,8 @@ def install(app: Flask) -> None:
     app.session_interface = RequestAwareSessionInterface()
     if proxies := app.config["QK_TRUSTED_PROXIES"]:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
+    # First of all, before CSRF protection reads the form.
+    app.before_request_funcs.setdefault(None, []).insert(0, _limit_request_size)
     app.after_request(_set_headers)
     app.register_error_handler(CSRFError, _csrf_error)
     app.register_error_handler(HTTPException, _error_page)
