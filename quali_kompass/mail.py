@@ -13,10 +13,6 @@ class MailNotConfigured(RuntimeError):
     pass
 
 
-def mail_configured() -> bool:
-    return bool(current_app.config["QK_MAIL_SERVER"])
-
-
 def send_mail(to: str, subject: str, body: str) -> None:
     """Send a plain-text message; raises on failure so that the caller can tell the person."""
     config = current_app.config
