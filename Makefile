@@ -7,7 +7,7 @@ HOST ?= 127.0.0.1
 PORT ?= 5000
 export FLASK_APP := quali_kompass
 
-.PHONY: run test test-sqlite test-postgresql lint translations extract-messages clean
+.PHONY: run test test-sqlite test-postgresql lint translations extract-messages demo-media clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -41,6 +41,10 @@ test-postgresql: $(STAMP) translations
 
 lint: $(STAMP)
 	$(BIN)/ruff check .
+
+# Renders the screenshots, videos and captions of the demo catalogue again (needs Debian's chromium).
+demo-media: $(STAMP)
+	$(BIN)/python -m quali_kompass.demo_media.generate
 
 extract-messages: $(STAMP)
 	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o quali_kompass/translations/messages.pot . >/dev/null

@@ -53,6 +53,7 @@ def register_blueprints(app: Flask) -> None:
     from quali_kompass.accounts import views as _accounts_views  # noqa: F401
     from quali_kompass.audit import views as _audit_views  # noqa: F401
     from quali_kompass.catalogue import editor_views as _editor_views  # noqa: F401
+    from quali_kompass.catalogue import guide_views as _guide_views  # noqa: F401
     from quali_kompass.catalogue import session_views as _session_views  # noqa: F401
     from quali_kompass.catalogue import taxonomy_views as _taxonomy_views  # noqa: F401
     from quali_kompass.catalogue import video_views as _video_views  # noqa: F401

@@ -118,4 +118,15 @@ def import_org(file: Path, dry_run: bool, deactivate_missing: bool) -> None:
     click.echo("Dry run: nothing was written." if dry_run else f"Import of {result.rows} line(s) applied.")
 
 
-commands = [create_admin, demo_data, import_org]
+@click.command("search-reindex")
+@with_appcontext
+def search_reindex() -> None:
+    """Rebuild the full-text index of the catalogue from scratch (after an update of the search, or a bulk change)."""
+    from quali_kompass.catalogue import search_index
+
+    count = search_index.rebuild(db.session)
+    db.session.commit()
+    click.echo(f"Search index rebuilt: {count} material(s) indexed.")
+
+
+commands = [create_admin, demo_data, import_org, search_reindex]

@@ -232,7 +232,8 @@ DEMO_TOPICS = {
     "Kommunikation": ["Videoberatung", "Verschlüsselte E-Mail"],
     "Fachverfahren": ["VerBIS", "ALLEGRO"],
     "Online-Services": ["jobcenter.digital"],
-    "Datenschutz und Informationssicherheit": [],
+    "Datenschutz und Informationssicherheit": ["Datenschutz", "IT-Sicherheit"],
+    "Barrierefreiheit": ["Verständliche Sprache", "Barrierefreie Dokumente"],
 }
 
 DEMO_TOOLS = {

@@ -57,6 +57,11 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
     "catalogue.editor_video_upload": EDITORS,
     "catalogue.editor_video_transcript": EDITORS,
     "catalogue.material_file": LOGGED_IN,
+    "catalogue.material_pdf": LOGGED_IN,
+    "catalogue.editor_guide_step_add": EDITORS,
+    "catalogue.editor_guide_step": EDITORS,
+    "catalogue.editor_guide_step_move": EDITORS,
+    "catalogue.editor_guide_step_remove": EDITORS,
     "catalogue.editor_session_date_add": EDITORS,
     "catalogue.editor_session_date": EDITORS,
     "catalogue.editor_session_date_cancel": EDITORS,
@@ -71,4 +76,4 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
 }
 
 # Routes that are not pages: excluded from the browser walk.
-NOT_PAGES = frozenset({"static", "frame.healthz", "catalogue.material_file"})
+NOT_PAGES = frozenset({"static", "frame.healthz", "catalogue.material_file", "catalogue.material_pdf"})

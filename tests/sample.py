@@ -14,7 +14,7 @@ from werkzeug.datastructures import FileStorage
 
 from quali_kompass.accounts.services import create_reset_token
 from quali_kompass.catalogue import files
-from quali_kompass.catalogue.models import Material, MaterialVersion, SessionDate, Tool, Topic
+from quali_kompass.catalogue.models import GuideStep, Material, MaterialVersion, SessionDate, Tool, Topic
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import OrgImport
@@ -79,6 +79,30 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
         )
         db.session.add(MaterialVersion(material=session, number=1, change_note="Erste Fassung"))
         # A main topic with a subtopic: the walk's POST to its delete route is refused, so it stays for later routes.
+        # A published click-through guide with one step; the walk's POST may remove the step, the guide stays.
+        step = GuideStep(
+            position=1,
+            instruction="Klicken Sie auf **Posteingang**.",
+            alt_text="Startseite der E-Akte mit dem Menü links",
+            image_file=files.store(
+                FileStorage(io.BytesIO(TINY_PNG), filename="Schritt 1.png"), ["image/png"], 1024 * 1024, None
+            ),
+            highlight_left=100,
+            highlight_top=100,
+            highlight_width=200,
+            highlight_height=100,
+        )
+        guide = Material(
+            kind="guide",
+            title="Klickstrecke: Posteingang öffnen",
+            summary="In drei Klicks zum Posteingang der E-Akte.",
+            status="published",
+            published_at=utcnow(),
+            all_departments=True,
+            topic=material.topic,
+            steps=[step],
+        )
+        db.session.add(MaterialVersion(material=guide, number=1, change_note="Erste Fassung"))
         topic = Topic(name="Kommunikation", children=[Topic(name="Videoberatung")])
         tool = Tool(name="Videokommunikation (VIKO)", description="Beratung per Video")
         db.session.add_all([topic, tool])
@@ -95,6 +119,8 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
             "tool_id": tool.id,
             "date_id": session_date.id,
             "file_id": material.poster_file_id,
+            "guide_id": guide.id,
+            "step_id": step.id,
         }
 
 

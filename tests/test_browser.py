@@ -7,6 +7,7 @@ The page list comes from the URL map and tests/access.py, so new pages are check
 from __future__ import annotations
 
 import io
+import re
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -377,4 +378,92 @@ def test_session_pages_pass_axe_and_fit_320_px(page_as: Callable[..., Page], ser
             elif overflow := horizontal_overflow(page):
                 problems.append(f"{path} at 320 px: {overflow}")
             page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_editor_builds_a_guide_and_an_employee_walks_it_by_keyboard(
+    page_as: Callable[..., Page], server: LiveServer
+) -> None:
+    """The whole life of a click-through guide in the browser: built, refused without alt text, published, found
+    by a part of a compound word, walked with the arrow keys, printed — every page passing axe."""
+    from tests.test_guides import screenshot
+
+    problems: list[str] = []
+    editor = page_as("editor")
+    editor.goto("/redaktion/material/neu")
+    editor.get_by_label("Art").select_option(label="Klickstrecke")
+    editor.get_by_label("Titel").fill("Anmeldung zur Datenschutzunterweisung im Lernportal")
+    editor.get_by_label("Kurzbeschreibung").fill("Wie Sie sich im Lernportal zur jährlichen Unterweisung anmelden.")
+    editor.get_by_label("Thema").select_option(index=0)
+    editor.get_by_label("Für alle Fachbereiche").check()
+    submit(editor, "Als Entwurf speichern")
+    steps = [
+        ("Öffnen Sie das **Lernportal** über das Intranet.", "Startseite des Intranets mit dem Link Lernportal"),
+        ("Wählen Sie den Kurs *Datenschutz* aus.", ""),  # no alt text yet
+        ("Klicken Sie auf **Anmelden**.", "Kursseite mit dem Knopf Anmelden rechts unten"),
+    ]
+    for number, (instruction, alt) in enumerate(steps, start=1):
+        form = editor.locator("form", has=editor.get_by_role("button", name="Schritt hinzufügen"))
+        form.get_by_label("Bildschirmfoto").set_input_files(
+            {"name": f"schritt-{number}.png", "mimeType": "image/png", "buffer": screenshot(f"Schritt {number}")}
+        )
+        form.get_by_label("Anweisung").fill(instruction)
+        form.get_by_label("Alternativtext").fill(alt)
+        submit(editor, "Schritt hinzufügen")
+        assert f"Schritt {number} ist angelegt." in editor.content()
+    problems += axe_violations(editor, "editor page of a guide")
+    assert "Alternativtext fehlt bei Schritt 2" in editor.content()
+    assert editor.get_by_role("button", name="Veröffentlichen", exact=True).count() == 0
+
+    editor.get_by_role("link", name=re.compile(r"^Bearbeiten\s*: Schritt 2$")).click()
+    editor.get_by_label("Alternativtext").fill("Kursliste, der Kurs Datenschutz ist hervorgehoben")
+    editor.get_by_label("Markierung: Abstand von links (%)").fill("5")
+    editor.get_by_label("Markierung: Abstand von oben (%)").fill("30")
+    editor.get_by_label("Markierung: Breite (%)").fill("40")
+    editor.get_by_label("Markierung: Höhe (%)").fill("15")
+    problems += axe_violations(editor, "editor's step page")
+    submit(editor, "Schritt speichern")
+    editor.get_by_role("button", name=re.compile(r"^Nach oben\s*: Schritt 3$")).click()
+    editor.wait_for_load_state()
+    assert "Schritt 3 ist jetzt Schritt 2." in editor.content()
+    submit(editor, "Veröffentlichen")
+    assert "Version 1 ist veröffentlicht." in editor.content()
+    editor.close()
+
+    page = page_as("employee")
+    page.goto("/katalog")
+    page.get_by_label("Suchbegriff").fill("unterweisung")
+    page.keyboard.press("Enter")
+    page.wait_for_load_state()
+    page.get_by_role("link", name="Anmeldung zur Datenschutzunterweisung im Lernportal").click()
+    heading = page.locator("#schritt")
+    assert heading.inner_text() == "Schritt 1 von 3"
+    problems += axe_violations(page, "guide player")
+    for key, expected in [("ArrowRight", 2), ("ArrowRight", 3), ("ArrowLeft", 2)]:
+        with page.expect_navigation():
+            page.keyboard.press(key)
+        assert heading.inner_text() == f"Schritt {expected} von 3"
+        assert focused(page)["id"] == "schritt"  # the reader stays at the step, not the page top
+    assert "Klicken Sie auf" in page.locator(".guide-instruction").inner_text()  # moved up by the editor
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    assert "Nächster Schritt" in focused(page)["text"]
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert heading.inner_text() == "Schritt 3 von 3"
+    page.keyboard.press("ArrowRight")  # the last step: nowhere further to go
+    page.wait_for_timeout(200)
+    assert heading.inner_text() == "Schritt 3 von 3" and "Das war der letzte Schritt." in page.content()
+    narrow = page_as("employee", NARROW)
+    narrow.goto(page.url)
+    if overflow := horizontal_overflow(narrow):
+        problems.append(f"guide player at 320 px: {overflow}")
+    narrow.close()
+
+    page.get_by_role("link", name="Alle Schritte auf einer Seite (Druckansicht)").click()
+    page.wait_for_load_state()
+    assert page.locator(".guide-print__step").count() == 3
+    assert page.evaluate("[...document.images].every(image => image.complete && image.naturalWidth > 0)")
+    problems += axe_violations(page, "guide print view")
+    page.close()
     assert not problems, "\n".join(problems)

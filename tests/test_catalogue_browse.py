@@ -114,7 +114,7 @@ def test_the_form_shows_the_chosen_filters(employee: FlaskClient, org, catalogue
     assert '<option value="titel" selected>Titel</option>' in page
     assert '<label class="kern-label" for="fachbereich">Fachbereich</label>' in page
     assert "Filter zurücksetzen" in page and "1 Angebot gefunden" in page
-    assert 'type="search"' not in page  # full-text search comes later
+    assert 'type="search"' in page and 'value="relevanz"' not in page  # relevance only while searching
 
 
 def test_cards_show_the_facts(employee: FlaskClient, catalogue) -> None:
@@ -217,10 +217,11 @@ def test_a_video_without_its_file_says_so(employee: FlaskClient, catalogue) -> N
     assert "<video" not in page
 
 
-def test_kinds_not_built_yet_show_a_neutral_note(app: Flask, employee: FlaskClient, create) -> None:
+def test_a_guide_without_steps_says_so(app: Flask, employee: FlaskClient, create) -> None:
     guide = create(MaterialFactory, kind="guide", title="Klickstrecke VerBIS")
     page = employee.get(f"/katalog/{guide.id}").text
-    assert "Der Inhalt dieses Angebots folgt." in page
+    assert "Diese Klickstrecke hat noch keine Schritte." in page
+    assert "Schritt 1 von" not in page
 
 
 def test_external_link_is_marked_and_opens_safely(employee: FlaskClient, catalogue) -> None:

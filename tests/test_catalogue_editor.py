@@ -129,8 +129,8 @@ def test_invalid_input_keeps_what_was_typed_and_writes_nothing(app: Flask, org, 
     assert "Wie Sie Post in der E-Akte zuordnen." in response.text
     no_department = client.post("/redaktion/material/neu", data=material_form(org, catalogue, department_ids=[]))
     assert no_department.status_code == 400 and "mindestens einen Fachbereich" in no_department.text
-    script = client.post("/redaktion/material/neu", data=material_form(org, catalogue, kind="guide"))
-    assert script.status_code == 400
+    unknown = client.post("/redaktion/material/neu", data=material_form(org, catalogue, kind="podcast"))
+    assert unknown.status_code == 400 and "Not a valid choice" not in unknown.text
     with app.app_context():
         assert db.session.scalar(select(func.count(Material.id))) == 0
 

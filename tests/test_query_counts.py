@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from flask import Flask
 
-from quali_kompass.catalogue.models import SessionDate, SessionRegistration
+from quali_kompass.catalogue.models import GuideStep, SessionDate, SessionRegistration
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from tests.conftest import login
@@ -29,8 +29,17 @@ PAGES = [
     ("admin", "/verwaltung/import", 4),
     ("auditor", "/protokoll/", 6),
     ("employee", "/katalog", 10),
+    # a search adds its look-up in the vocabulary and loads the guide steps for the excerpts
+    ("employee", "/katalog?suche=Material", 12),
+    ("employee", "/katalog?suche=kurze+Beschreibung&art=document&sortierung=titel", 12),
+    ("employee", "/katalog?suche=Schritt+Bild", 12),
+    ("employee", "/katalog?suche=Xylophon", 9),  # nothing found: no items to load
+    ("employee", "/katalog?suche=und+die", 8),  # stop words only: no look-up either
     ("employee", "/katalog/{material}", 7),
     ("employee", "/katalog/{session}", 9),
+    ("employee", "/katalog/{guide}?schritt=2", 8),
+    ("employee", "/katalog/{guide}/drucken", 7),
+    ("editor", "/redaktion/material/{guide}", 12),
     ("editor", "/redaktion/material/{session}", 13),
     ("editor", "/redaktion/themen", 6),
     ("editor", "/redaktion/themen/{topic}", 7),
@@ -60,6 +69,9 @@ def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url
             db.session.flush()
             for person_id in (org.employee.id, org.lead.id):
                 db.session.add(SessionRegistration(session_date_id=session_date.id, person_id=person_id))
+        # more steps must not mean more statements
+        guide = MaterialFactory(kind="guide", topic=topic, tools=tools)
+        guide.steps = [GuideStep(position=n, instruction=f"Schritt {n}", alt_text="Bild") for n in range(1, 6)]
         db.session.commit()
     client = app.test_client()
     login(client, getattr(org, role).email)
@@ -71,6 +83,7 @@ def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url
         topic=topic.id,
         tool=tools[0].id,
         session=session.id,
+        guide=guide.id,
     )
     client.get(url)  # the first request after login may refresh the session's last-seen time
     with count_queries() as counter:

@@ -55,6 +55,10 @@ ACTION_LABELS = {
     "session_registered": _l("Zu Termin angemeldet"),
     "session_unregistered": _l("Von Termin abgemeldet"),
     "material_file_attached": _l("Datei zum Material hochgeladen"),
+    "guide_step_added": _l("Schritt der Klickstrecke angelegt"),
+    "guide_step_changed": _l("Schritt der Klickstrecke geändert"),
+    "guide_step_moved": _l("Schritt der Klickstrecke verschoben"),
+    "guide_step_removed": _l("Schritt der Klickstrecke entfernt"),
 }
 
 

@@ -9,7 +9,7 @@ from werkzeug.wrappers import Response
 
 from quali_kompass.accounts.login import permission_required
 from quali_kompass.catalogue import blueprint, editor_queries, queries, services, session_queries
-from quali_kompass.catalogue.forms import MaterialForm, PublishForm
+from quali_kompass.catalogue.forms import GuideStepForm, MaterialForm, PublishForm
 from quali_kompass.catalogue.models import Material, Tool, Topic
 from quali_kompass.catalogue.rendering import KIND_LABELS, STATUS_LABELS
 from quali_kompass.catalogue.session_forms import SessionDateForm
@@ -89,9 +89,15 @@ def editor_material_new() -> Response | tuple[str, int]:
 
 
 def _render_material(
-    material: Material, form: MaterialForm, publish_form: PublishForm, status: int = 200, date_form=None
+    material: Material,
+    form: MaterialForm,
+    publish_form: PublishForm,
+    status: int = 200,
+    date_form=None,
+    step_form=None,
 ):
     is_session = material.kind == "session"
+    is_guide = material.kind == "guide"
     return render_template(
         "catalogue/editor_material.html",
         material=material,
@@ -102,6 +108,7 @@ def _render_material(
         statuses=STATUS_LABELS,
         session_dates=session_queries.date_overviews(material, None) if is_session else None,
         date_form=(date_form or SessionDateForm(formdata=None)) if is_session else None,
+        step_form=(step_form or GuideStepForm(formdata=None)) if is_guide else None,
     ), status
 
 

@@ -5,8 +5,17 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
-from wtforms import BooleanField, DateField, HiddenField, IntegerField, SelectField, StringField, TextAreaField
-from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional
+from wtforms import (
+    BooleanField,
+    DateField,
+    DecimalField,
+    HiddenField,
+    IntegerField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.validators import AnyOf, InputRequired, NumberRange, Optional, ValidationError
 
 from quali_kompass.catalogue.rendering import LEVEL_LABELS, SOURCE_LABELS
 from quali_kompass.forms import max_length, required, strip, valid_email
@@ -85,3 +94,49 @@ class VideoFileForm(FlaskForm):
 
 class TranscriptForm(FlaskForm):
     transcript = TextAreaField(_l("Transkript (optional)"), validators=[Optional(), max_length(200_000)])
+
+
+def _within_percent(form, field) -> None:
+    # A value that is no number at all has its own message already.
+    if field.data is not None and not 0 <= field.data <= 100:
+        raise ValidationError(_l("Bitte geben Sie einen Wert zwischen 0 und 100 an."))
+
+
+def _percent(label) -> DecimalField:
+    return DecimalField(label, places=1, validators=[Optional(), _within_percent], render_kw={"inputmode": "decimal"})
+
+
+class GuideStepForm(FlaskForm):
+    """One step of a click-through guide; the screenshot is required for a new step only."""
+
+    image = FileField(
+        _l("Bildschirmfoto"),
+        description=_l("PNG, JPEG oder WebP. Entfernen Sie vorher alle echten Namen und Sozialdaten aus dem Bild."),
+    )
+    instruction = TextAreaField(
+        _l("Anweisung"),
+        validators=[required(), max_length(5000)],
+        description=_l("Was ist in diesem Schritt zu tun? Zum Beispiel: Klicken Sie oben rechts auf „Zuordnen“."),
+        render_kw={"rows": 4},
+    )
+    alt_text = StringField(
+        _l("Alternativtext"),
+        validators=[Optional(), max_length(500)],
+        filters=[strip],
+        description=_l(
+            "Beschreibt das Bildschirmfoto für alle, die es nicht sehen können. Pflicht vor dem Veröffentlichen."
+        ),
+    )
+    highlight_left = _percent(_l("Markierung: Abstand von links (%)"))
+    highlight_top = _percent(_l("Markierung: Abstand von oben (%)"))
+    highlight_width = _percent(_l("Markierung: Breite (%)"))
+    highlight_height = _percent(_l("Markierung: Höhe (%)"))
+
+    def highlight_percentages(self) -> tuple:
+        fields = (self.highlight_left, self.highlight_top, self.highlight_width, self.highlight_height)
+        return tuple(field.data for field in fields)
+
+    def show_highlight(self, highlight: tuple[int, int, int, int] | None) -> None:
+        """Fill the percentage fields from a stored highlight (per mille)."""
+        for name, value in zip(("left", "top", "width", "height"), highlight or (None,) * 4, strict=True):
+            getattr(self, f"highlight_{name}").data = None if value is None else value / 10

@@ -124,6 +124,9 @@ class Material(Base):
     session_dates: Mapped[list[SessionDate]] = relationship(
         back_populates="material", order_by="SessionDate.starts_at", cascade="all, delete-orphan", passive_deletes=True
     )
+    steps: Mapped[list[GuideStep]] = relationship(
+        back_populates="material", order_by="GuideStep.position", cascade="all, delete-orphan", passive_deletes=True
+    )
 
     @property
     def department_ids(self) -> set[int]:
@@ -136,7 +139,9 @@ class Material(Base):
     @property
     def file_ids(self) -> set[int]:
         """The stored files that belong to this material (and are served with its permission)."""
-        ids = (self.video_file_id, self.poster_file_id, self.captions_file_id)
+        ids = [self.video_file_id, self.poster_file_id, self.captions_file_id]
+        if self.kind == "guide":
+            ids.extend(step.image_file_id for step in self.steps)
         return {file_id for file_id in ids if file_id is not None}
 
     def is_visible_to(self, person: Person) -> bool:
@@ -160,6 +165,47 @@ class MaterialVersion(Base):
 
     material: Mapped[Material] = relationship(back_populates="versions")
     published_by: Mapped[Person | None] = relationship()
+
+
+class GuideStep(Base):
+    """One step of a click-through guide (Klickstrecke): a screenshot, what to do, and where to look.
+
+    The highlight rectangle is given in per mille of the screenshot's width and height (0–1000), so that it stays
+    in place at every size the screenshot is shown. Positions run 1…n; the services keep them so.
+    """
+
+    __tablename__ = "guide_step"
+    __table_args__ = (
+        CheckConstraint("position > 0", name="position_positive"),
+        CheckConstraint(
+            "(highlight_left IS NULL AND highlight_top IS NULL"
+            " AND highlight_width IS NULL AND highlight_height IS NULL)"
+            " OR (highlight_left >= 0 AND highlight_top >= 0 AND highlight_width > 0 AND highlight_height > 0"
+            " AND highlight_left + highlight_width <= 1000 AND highlight_top + highlight_height <= 1000)",
+            name="highlight_inside",
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int]
+    instruction: Mapped[str] = mapped_column(Text)
+    alt_text: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    image_file_id: Mapped[int | None] = mapped_column(ForeignKey("stored_file.id", ondelete="SET NULL"))
+    highlight_left: Mapped[int | None]
+    highlight_top: Mapped[int | None]
+    highlight_width: Mapped[int | None]
+    highlight_height: Mapped[int | None]
+
+    material: Mapped[Material] = relationship(back_populates="steps")
+    image_file: Mapped[StoredFile | None] = relationship()
+
+    @property
+    def highlight(self) -> tuple[int, int, int, int] | None:
+        """(left, top, width, height) in per mille, or None."""
+        if self.highlight_left is None:
+            return None
+        return (self.highlight_left, self.highlight_top, self.highlight_width, self.highlight_height)
 
 
 class SessionDate(Base):
@@ -231,3 +277,32 @@ class StoredFile(Base):
     sha256: Mapped[str] = mapped_column(String(64))
     uploaded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     uploaded_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
+
+
+# Full-text search: an inverted index of the material, written by ``search_index`` and read by ``search``.
+# Terms compare byte by byte on both databases (BINARY on SQLite, the C collation on PostgreSQL): prefix and suffix
+# ranges then find the same terms on both, and PostgreSQL can answer them from the index whatever its locale.
+SEARCH_TERM = String(64).with_variant(String(64, collation="C"), "postgresql")
+
+
+class SearchTerm(Base):
+    """One distinct stem of the search index, also reversed (for compounds), with the number of its materials."""
+
+    __tablename__ = "search_term"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    term: Mapped[str] = mapped_column(SEARCH_TERM, unique=True)
+    reversed_term: Mapped[str] = mapped_column(SEARCH_TERM, index=True)
+    document_count: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+class SearchPosting(Base):
+    """How well one term describes one material: an integer, higher for the title than for the body."""
+
+    __tablename__ = "search_posting"
+    # The best postings of a term come straight from this index (see search.POSTINGS_PER_TERM).
+    __table_args__ = (Index("ix_search_posting_term_score", "term_id", "score", "material_id"),)
+
+    material_id: Mapped[int] = mapped_column(ForeignKey("material.id", ondelete="CASCADE"), primary_key=True)
+    term_id: Mapped[int] = mapped_column(ForeignKey("search_term.id", ondelete="CASCADE"), primary_key=True)
+    score: Mapped[int]

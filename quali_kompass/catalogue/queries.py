@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from sqlalchemy import Select, func, or_, select
+from sqlalchemy import Select, Subquery, func, or_, select
 from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from quali_kompass.catalogue.models import KINDS, LEVELS, SOURCES, Material, Tool, Topic
+from quali_kompass.catalogue.search_analysis import MAX_QUERY_LENGTH
 from quali_kompass.organisation.models import Department
 
 # Duration buckets: (lowest, highest) minutes, both included; None for open.
 DURATIONS = {"bis-15": (None, 15), "15-60": (16, 60), "ueber-60": (61, None)}
-SORTS = ("neueste", "titel", "dauer")
+SORTS = ("neueste", "titel", "dauer", "relevanz")  # "relevanz" only while searching, and then the default
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,7 @@ class CatalogueFilters:
     quelle: str = ""
     dauer: str = ""
     sortierung: str = "neueste"
+    suche: str = ""
 
     @classmethod
     def from_args(cls, args: Any) -> CatalogueFilters:
@@ -41,6 +44,8 @@ class CatalogueFilters:
             value = args.get(name, type=int)
             return value if value and value > 0 else None
 
+        suche = _clean_search(args.get("suche", ""))
+        sort = choice("sortierung", SORTS, "relevanz" if suche else "neueste")
         return cls(
             fachbereich=number("fachbereich"),
             thema=number("thema"),
@@ -49,20 +54,48 @@ class CatalogueFilters:
             niveau=choice("niveau", LEVELS),
             quelle=choice("quelle", SOURCES),
             dauer=choice("dauer", DURATIONS),
-            sortierung=choice("sortierung", SORTS, "neueste"),
+            sortierung=sort if suche or sort != "relevanz" else "neueste",
+            suche=suche,
         )
+
+    @property
+    def default_sort(self) -> str:
+        return "relevanz" if self.suche else "neueste"
 
     def url_args(self) -> dict[str, Any]:
         """The filters that are set, for links that keep them (pagination)."""
-        return {name: value for name, value in asdict(self).items() if value and value != "neueste"}
+        values = asdict(self)
+        if values["sortierung"] == self.default_sort:
+            del values["sortierung"]
+        return {name: value for name, value in values.items() if value}
+
+    def url_args_without_search(self) -> dict[str, Any]:
+        """The filters that are set, for a link that ends the search but keeps them."""
+        return {name: value for name, value in self.url_args().items() if name != "suche"}
 
     @property
     def active(self) -> bool:
-        return any(name != "sortierung" for name in self.url_args())
+        """Whether a filter is set (the search and the sort order are not filters)."""
+        return any(name not in ("sortierung", "suche") for name in self.url_args())
 
 
-def published_materials(filters: CatalogueFilters) -> Select:
-    """Published material matching the filters, sorted, with topic, tools and departments loaded at once."""
+def _clean_search(value: str) -> str:
+    """The search as typed, without control characters and runs of spaces, cut to its first 200 characters."""
+    kept = []
+    for char in value[: MAX_QUERY_LENGTH * 4]:
+        category = unicodedata.category(char)
+        if category == "Cf":  # soft hyphens and zero-width characters would split a word
+            continue
+        kept.append(" " if category[0] in "CZ" else char)
+    return " ".join("".join(kept).split())[:MAX_QUERY_LENGTH]
+
+
+def published_materials(filters: CatalogueFilters, ranking: Subquery | None = None) -> Select:
+    """Published material matching the filters, sorted, with topic, tools and departments loaded at once.
+
+    With a search, ``ranking`` (from ``search.ranking``) holds the matching materials and their rank; their
+    guide steps are loaded too, for the excerpts.
+    """
     statement = (
         select(Material)
         .where(Material.status == "published")
@@ -72,6 +105,8 @@ def published_materials(filters: CatalogueFilters) -> Select:
             selectinload(Material.departments),
         )
     )
+    if ranking is not None:
+        statement = statement.join(ranking, ranking.c.material_id == Material.id).options(selectinload(Material.steps))
     if filters.fachbereich:
         statement = statement.where(
             or_(Material.all_departments.is_(True), Material.departments.any(Department.id == filters.fachbereich))
@@ -94,6 +129,8 @@ def published_materials(filters: CatalogueFilters) -> Select:
         if highest is not None:
             statement = statement.where(Material.duration_minutes <= highest)
     title = func.lower(Material.title)
+    if ranking is not None and filters.sortierung == "relevanz":
+        return statement.order_by(ranking.c.rank.desc(), Material.id)
     if filters.sortierung == "titel":
         return statement.order_by(title, Material.id)
     if filters.sortierung == "dauer":

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from html import unescape
+from typing import Any
+
 import markdown
 import nh3
 from flask_babel import format_date, format_time, gettext
@@ -78,6 +82,38 @@ def render_markdown(text: str) -> Markup:
     for outside, inside in _HEADING_LEVELS.items():
         html = html.replace(f"<{outside}>", f"<{inside}>").replace(f"</{outside}>", f"</{inside}>")
     return Markup(sanitise_html(html))
+
+
+def markdown_to_text(text: str) -> str:
+    """The editor's Markdown as plain text (for short overviews and the PDF)."""
+    html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
+    html = html.replace("</p>", "</p>\n").replace("</li>", "</li>\n")
+    return unescape(nh3.clean(html, tags=set())).strip()
+
+
+@dataclass(frozen=True)
+class GuidePosition:
+    """Where a reader of a click-through guide is: the step shown, its number, and one title per step."""
+
+    step: Any
+    number: int
+    count: int
+    instruction: Markup
+    titles: list[str]
+
+
+def guide_position(steps: list, requested: int | None) -> GuidePosition:
+    """The requested step (1-based), kept within the guide; the first step if none or nonsense was asked for."""
+    count = len(steps)
+    number = min(max(requested or 1, 1), count) if count else 0
+    step = steps[number - 1] if count else None
+    return GuidePosition(
+        step=step,
+        number=number,
+        count=count,
+        instruction=render_markdown(step.instruction) if step else Markup(""),
+        titles=[markdown_to_text(item.instruction).split("\n", 1)[0] for item in steps],
+    )
 
 
 def safe_external_url(url: str) -> str | None:

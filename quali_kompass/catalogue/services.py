@@ -10,14 +10,15 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from quali_kompass.audit.services import record
+from quali_kompass.catalogue import guides
 from quali_kompass.catalogue.models import Material, MaterialVersion, Tool, Topic
 from quali_kompass.database import utcnow
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Person
 
-# Kinds an editor can create in the browser today; the others get their editors with their players.
-EDITABLE_KINDS = ("document", "link", "session", "video")
+# Kinds an editor can create in the browser.
+EDITABLE_KINDS = ("guide", "video", "document", "link", "session")
 MATERIAL_FIELDS = (
     "kind",
     "title",
@@ -114,6 +115,8 @@ def publishing_problems(material: Material) -> list[str]:
         problems.append(_("Die Videodatei (MP4 oder WebM) fehlt."))
     if material.kind == "video" and material.captions_file_id is None:
         problems.append(_("Untertitel (WebVTT) fehlen – ohne Untertitel kann das Video nicht veröffentlicht werden."))
+    if material.kind == "guide":
+        problems.extend(guides.publishing_problems(material))
     if material.kind == "session" and not any(
         d.cancelled_at is None and d.starts_at > utcnow() for d in material.session_dates
     ):

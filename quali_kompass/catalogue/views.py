@@ -4,18 +4,18 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import abort, render_template, request
+from flask import abort, current_app, render_template, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user, login_required
 
-from quali_kompass.catalogue import blueprint, queries, rendering, session_queries
+from quali_kompass.catalogue import blueprint, queries, rendering, search, session_queries
 from quali_kompass.catalogue.models import KINDS, LEVELS, SOURCES, Material
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 
 PER_PAGE = 20
 DURATION_LABELS = {"bis-15": _l("bis 15 Min."), "15-60": _l("15–60 Min."), "ueber-60": _l("über 60 Min.")}
-SORT_LABELS = {"neueste": _l("Neueste zuerst"), "titel": _l("Titel"), "dauer": _l("Dauer")}
+SORT_LABELS = {"neueste": _l("Neueste zuerst"), "titel": _l("Titel"), "dauer": _l("Dauer"), "relevanz": _l("Relevanz")}
 
 
 def _labels() -> dict:
@@ -62,8 +62,9 @@ def _visible_material_or_404(material_id: int) -> Material:
 @login_required
 def browse() -> str:
     filters = queries.CatalogueFilters.from_args(request.args)
+    match = search.find(db.session, filters.suche) if filters.suche else None
     page = db.paginate(
-        queries.published_materials(filters),
+        queries.published_materials(filters, search.ranking(match) if match else None),
         page=request.args.get("seite", 1, type=int),
         per_page=PER_PAGE,
         max_per_page=PER_PAGE,
@@ -77,9 +78,30 @@ def browse() -> str:
         "levels": [(level, rendering.LEVEL_LABELS[level]) for level in LEVELS],
         "sources": [(source, rendering.SOURCE_LABELS[source]) for source in SOURCES],
         "durations": list(DURATION_LABELS.items()),
-        "sorts": list(SORT_LABELS.items()),
+        # Relevance only means something while searching.
+        "sorts": [(sort, label) for sort, label in SORT_LABELS.items() if sort != "relevanz" or filters.suche],
     }
-    return render_template("catalogue/browse.html", page=page, filters=filters, choices=choices, labels=_labels())
+    return render_template(
+        "catalogue/browse.html",
+        page=page,
+        filters=filters,
+        choices=choices,
+        labels=_labels(),
+        search=match,
+        snippets=search.snippets(page.items, match) if match else {},
+        # The needs form comes with its own feature; until then the page offers no link to it.
+        needs_form="needs.new_need" in current_app.view_functions,
+    )
+
+
+def _guide(material: Material, requested: int | None = None) -> dict:
+    """A guide's current step for the player, and every step with its rendered instruction for paper."""
+    if material.kind != "guide":
+        return {}
+    return {
+        "guide": rendering.guide_position(material.steps, requested),
+        "guide_steps": [(step, rendering.render_markdown(step.instruction)) for step in material.steps],
+    }
 
 
 @blueprint.route("/katalog/<int:material_id>")
@@ -93,6 +115,7 @@ def material(material_id: int) -> str:
         labels=_labels(),
         **_content(material),
         **_sessions(material),
+        **_guide(material, request.args.get("schritt", type=int)),
     )
 
 
@@ -107,4 +130,5 @@ def material_print(material_id: int) -> str:
         today=utcnow(),
         **_content(material),
         **_sessions(material),
+        **_guide(material),
     )
