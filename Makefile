@@ -30,8 +30,13 @@ run: $(STAMP) translations
 
 test: $(STAMP) translations test-sqlite test-postgresql
 
+# With PostgreSQL configured, the browser tests run once, in the PostgreSQL pass (the production database);
+# everything else runs on both databases.
 test-sqlite: $(STAMP) translations
-	env -u QK_TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS)
+	@if [ -n "$$QK_TEST_DATABASE_URL" ]; then \
+		echo "SQLite pass without the browser tests: they run in the PostgreSQL pass"; \
+		env -u QK_TEST_DATABASE_URL $(BIN)/python -m pytest -m "not browser" $(PYTEST_ARGS); \
+	else env -u QK_TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS); fi
 
 # Runs when QK_TEST_DATABASE_URL names a PostgreSQL database (CI always sets it).
 test-postgresql: $(STAMP) translations

@@ -47,7 +47,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from quali_kompass import accounts, audit, catalogue, frame, organisation
+    from quali_kompass import accounts, audit, catalogue, curricula, frame, organisation
 
     # Importing a feature's views attaches its routes to its blueprint.
     from quali_kompass.accounts import views as _accounts_views  # noqa: F401
@@ -58,11 +58,16 @@ def register_blueprints(app: Flask) -> None:
     from quali_kompass.catalogue import taxonomy_views as _taxonomy_views  # noqa: F401
     from quali_kompass.catalogue import video_views as _video_views  # noqa: F401
     from quali_kompass.catalogue import views as _catalogue_views  # noqa: F401
+    from quali_kompass.curricula import completion_views as _completion_views  # noqa: F401
+    from quali_kompass.curricula import kompass_views as _kompass_views  # noqa: F401
+    from quali_kompass.curricula import models as _curricula_models  # noqa: F401
+    from quali_kompass.curricula import plan_views as _plan_views  # noqa: F401
+    from quali_kompass.curricula import requirement_views as _requirement_views  # noqa: F401
     from quali_kompass.frame import views as _frame_views  # noqa: F401
     from quali_kompass.organisation import import_views as _import_views  # noqa: F401
     from quali_kompass.organisation import views as _organisation_views  # noqa: F401
 
-    for feature in (frame, accounts, organisation, audit, catalogue):
+    for feature in (frame, accounts, organisation, audit, catalogue, curricula):
         app.register_blueprint(feature.blueprint)
 
 

@@ -44,6 +44,8 @@ class Config:
         self.SQLALCHEMY_ENGINE_OPTIONS = {"pool_pre_ping": True}
         self.QK_MAX_REQUEST_MB = _int("QK_MAX_REQUEST_MB", 20)
         self.QK_MAX_VIDEO_MB = _int("QK_MAX_VIDEO_MB", 500)
+        # Mandatory trainings count as "bald fällig" this many days before they are due.
+        self.QK_DUE_SOON_DAYS = _int("QK_DUE_SOON_DAYS", 14)
         # Large enough for a video; every other kind of upload is held to QK_MAX_REQUEST_MB by the file service.
         self.MAX_CONTENT_LENGTH = max(self.QK_MAX_REQUEST_MB, self.QK_MAX_VIDEO_MB) * 1024 * 1024
         self.QK_UPLOAD_DIR = os.environ.get("QK_UPLOAD_DIR", str(INSTANCE_PATH / "uploads"))

@@ -9,6 +9,7 @@ from pathlib import Path
 from quali_kompass.accounts.passwords import generate_password, hash_password
 from quali_kompass.catalogue.models import Tool, Topic
 from quali_kompass.demo_catalogue import load_demo_catalogue
+from quali_kompass.demo_curricula import load_demo_curricula
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team
 
@@ -223,6 +224,7 @@ def load_demo(people_per_team: int = 7) -> list[tuple[str, str, str]]:
     load_demo_taxonomy()
     load_demo_catalogue(editor)
     db.session.flush()
+    load_demo_curricula(admin)
     return logins
 
 

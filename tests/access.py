@@ -73,7 +73,36 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
     "catalogue.tools": EDITORS,
     "catalogue.tool": EDITORS,
     "catalogue.tool_delete": EDITORS,
+    # The person page for the sample employee (team A) and the attendance page of the sample date (no trainer).
+    "curricula.completion_mark": LOGGED_IN,
+    "curricula.completion_undo": LOGGED_IN,
+    "curricula.completion_person": LEADS | ADMIN,
+    "curricula.completion_reset": LEADS | ADMIN,
+    "curricula.attendance": LEADS | ADMIN,
+    "curricula.plan_page": LOGGED_IN,
+    "curricula.plan_withdraw": frozenset({"employee"}),  # only the person who proposed (the sample's employee)
+    "curricula.proposals": LEADS,
+    "curricula.proposal_approve": LEADS,
+    "curricula.proposal_decline": LEADS,
+    "curricula.record": LOGGED_IN,
+    "curricula.record_download": LOGGED_IN,
+    "curricula.calendar_file": LOGGED_IN,
+    # The sample requirement belongs to department A: the lead of team A reads it, its head and the admin manage it.
+    "curricula.requirement_list": LEADS | ADMIN,
+    "curricula.requirement_new": LEADS | ADMIN,
+    "curricula.requirement": LEADS | ADMIN,
+    "curricula.requirement_change_rule": frozenset({"department_head", "admin"}),
+    "curricula.requirement_end": frozenset({"department_head", "admin"}),
 }
 
 # Routes that are not pages: excluded from the browser walk.
-NOT_PAGES = frozenset({"static", "frame.healthz", "catalogue.material_file", "catalogue.material_pdf"})
+NOT_PAGES = frozenset(
+    {
+        "static",
+        "frame.healthz",
+        "catalogue.material_file",
+        "catalogue.material_pdf",
+        "curricula.record_download",
+        "curricula.calendar_file",
+    }
+)

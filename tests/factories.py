@@ -7,9 +7,11 @@ from functools import cache
 
 import factory
 from factory.alchemy import SQLAlchemyModelFactory
+from sqlalchemy import select
 
 from quali_kompass.accounts.passwords import hash_password
 from quali_kompass.catalogue.models import Material, MaterialVersion, Tool, Topic
+from quali_kompass.curricula.models import Completion, Requirement, RequirementRule
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team
@@ -117,3 +119,59 @@ class MaterialFactory(Base):
         for number, fields in enumerate(versions, start=1):
             db.session.add(MaterialVersion(material=self, number=number, **fields))
         db.session.flush()
+
+
+class RequirementFactory(Base):
+    """An organisation-wide requirement in force since a year ago; ``rule={…}`` sets its first rule's fields."""
+
+    class Meta:
+        model = Requirement
+
+    material = factory.SubFactory(MaterialFactory)
+    scope = factory.LazyAttribute(
+        lambda requirement: "team" if requirement.team else "department" if requirement.department else "organisation"
+    )
+    department = None
+    team = None
+    effective_from = factory.LazyFunction(lambda: date.today() - timedelta(days=365))
+    ended_on = None
+
+    @factory.post_generation
+    def rule(self, create, rule, **kwargs):
+        fields = {"due_kind": "days", "due_days": 30, **(rule or {}), **kwargs}
+        fields.setdefault("valid_from", self.effective_from)
+        if fields["due_kind"] == "date":
+            fields.pop("due_days", None)
+        self.rules.append(RequirementRule(**fields))
+        db.session.flush()
+
+
+class RequirementRuleFactory(Base):
+    """A further rule of a requirement from ``valid_from`` on."""
+
+    class Meta:
+        model = RequirementRule
+
+    requirement = factory.SubFactory(RequirementFactory)
+    valid_from = factory.LazyFunction(date.today)
+    due_kind = "days"
+    due_days = 30
+
+
+class CompletionFactory(Base):
+    """A standing, self-attested completion of today, of the material's current version."""
+
+    class Meta:
+        model = Completion
+
+    person = factory.SubFactory(PersonFactory)
+    material = factory.SubFactory(MaterialFactory)
+    material_version = factory.LazyAttribute(
+        lambda completion: db.session.scalars(
+            select(MaterialVersion)
+            .where(MaterialVersion.material_id == completion.material.id)
+            .order_by(MaterialVersion.number.desc())
+        ).first()
+    )
+    completed_on = factory.LazyFunction(date.today)
+    method = "self"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from datetime import timedelta
+from datetime import date, timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -15,6 +15,7 @@ from werkzeug.datastructures import FileStorage
 from quali_kompass.accounts.services import create_reset_token
 from quali_kompass.catalogue import files
 from quali_kompass.catalogue.models import GuideStep, Material, MaterialVersion, SessionDate, Tool, Topic
+from quali_kompass.curricula.models import Completion, PlanItem, Requirement, RequirementRule
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import OrgImport
@@ -106,6 +107,28 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
         topic = Topic(name="Kommunikation", children=[Topic(name="Videoberatung")])
         tool = Tool(name="Videokommunikation (VIKO)", description="Beratung per Video")
         db.session.add_all([topic, tool])
+        # A completion of the employee's, recorded by the admin: the walk's reset POST is refused for want of a reason.
+        completion = Completion(
+            person_id=org.employee.id,
+            material=material,
+            completed_on=date.today() - timedelta(days=3),
+            method="recorded",
+            note="Schulung beim Träger",
+            recorded_by_id=org.admin.id,
+        )
+        db.session.add(completion)
+        # A pending proposal of the employee's (team A): the walk's POSTs withdraw it or decide on it.
+        plan_item = PlanItem(person_id=org.employee.id, material=guide, reason="Für die Arbeit im Posteingang")
+        db.session.add(plan_item)
+        # A requirement of department A (the lead and the head see it, the head and the admin manage it).
+        requirement = Requirement(
+            material=material,
+            scope="department",
+            department_id=org.dept_a.id,
+            effective_from=date.today() - timedelta(days=30),
+            rules=[RequirementRule(valid_from=date.today() - timedelta(days=30), due_kind="days", due_days=30)],
+        )
+        db.session.add(requirement)
         db.session.commit()
         return {
             "department_id": org.dept_a.id,
@@ -121,6 +144,9 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
             "file_id": material.poster_file_id,
             "guide_id": guide.id,
             "step_id": step.id,
+            "completion_id": completion.id,
+            "plan_item_id": plan_item.id,
+            "requirement_id": requirement.id,
         }
 
 

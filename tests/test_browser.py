@@ -467,3 +467,123 @@ def test_editor_builds_a_guide_and_an_employee_walks_it_by_keyboard(
     problems += axe_violations(page, "guide print view")
     page.close()
     assert not problems, "\n".join(problems)
+
+
+def test_employee_marks_material_done_and_a_lead_confirms_attendance(
+    page_as: Callable[..., Page], server: LiveServer
+) -> None:
+    """Nachweise in the browser: marked done on the material page, attendance confirmed for all participants, the
+    lead's page per person refusing an empty record — every page passing axe and fitting 320 px."""
+    from datetime import timedelta
+
+    from sqlalchemy import select
+
+    from quali_kompass.catalogue.models import SessionDate, SessionRegistration
+    from quali_kompass.curricula.status import berlin_today
+    from quali_kompass.database import utcnow
+    from quali_kompass.organisation.models import Person
+    from tests.factories import MaterialFactory
+
+    org = server.org
+    with server.app.app_context():
+        guide = MaterialFactory(kind="document", title="Anleitung: Posteingang der E-Akte sortieren (Nachweis-Test)")
+        session = MaterialFactory(kind="session", title="Präsenzschulung: E-Akte im Team (Nachweis-Test)")
+        start = utcnow() - timedelta(hours=1)
+        session_date = SessionDate(
+            material=session, starts_at=start, ends_at=start + timedelta(hours=3), place="Raum 2.04", capacity=10
+        )
+        db.session.add(session_date)
+        db.session.flush()
+        for email in (org.employee.email, org.head.email, org.other_employee.email):
+            person_id = db.session.scalar(select(Person.id).where(Person.email == email))
+            db.session.add(SessionRegistration(session_date_id=session_date.id, person_id=person_id))
+        db.session.commit()
+        guide_id, session_id, date_id = guide.id, session.id, session_date.id
+        employee_id = db.session.scalar(select(Person.id).where(Person.email == org.employee.email))
+    problems: list[str] = []
+
+    page = page_as("employee")
+    page.goto(f"/katalog/{guide_id}")
+    submit(page, "Als erledigt markieren")
+    section = page.locator("section", has=page.locator("#nachweis"))
+    assert f"Erledigt am {berlin_today():%d.%m.%Y}" in section.inner_text()
+    assert section.get_by_role("button", name="Rückgängig machen").is_visible()
+    problems += axe_violations(page, "material page, marked done")
+    page.close()
+
+    lead = page_as("lead")
+    lead.goto(f"/katalog/{session_id}")
+    with lead.expect_navigation():
+        lead.get_by_role("link", name=re.compile(r"^Teilnahme bestätigen")).first.click()
+    assert lead.url.endswith(f"/termine/{date_id}/teilnahme")
+    assert "Olga Weit" not in lead.content()  # another team's person
+    problems += axe_violations(lead, "attendance page")
+    submit(lead, "Alle bestätigen")
+    assert "Die Teilnahme ist bestätigt (2 Personen)." in lead.content()
+    assert lead.locator("main").inner_text().count("Teilnahme bestätigt") >= 2
+    problems += axe_violations(lead, "attendance page, everyone confirmed")
+
+    lead.goto(f"/nachweise/person/{employee_id}")
+    assert "Präsenzschulung: E-Akte im Team (Nachweis-Test)" in lead.content()
+    problems += axe_violations(lead, "completions of a person")
+    lead.get_by_label("Notiz").fill("")
+    submit(lead, "Nachweis erfassen")
+    problems += axe_violations(lead, "completions of a person, record submitted empty")
+    assert_summary_links_to_fields(lead, {"material_id", "note"})
+    lead.close()
+
+    for path in (f"/termine/{date_id}/teilnahme", f"/nachweise/person/{employee_id}"):
+        narrow = page_as("lead", NARROW)
+        if problem := visit(narrow, path):
+            problems.append(problem)
+        elif overflow := horizontal_overflow(narrow):
+            problems.append(f"{path} at 320 px: {overflow}")
+        narrow.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_employee_proposes_the_lead_approves_and_the_record_downloads(
+    page_as: Callable[..., Page], server: LiveServer
+) -> None:
+    problems: list[str] = []
+    title = "E-Akte: Posteingang bearbeiten"
+    page = page_as("employee")
+    page.goto("/")
+    page.get_by_role("link", name="Zum Qualifizierungsplan: Weiterbildung vorschlagen").click()
+    page.wait_for_load_state()
+    page.get_by_label("Angebot aus dem Katalog").select_option(label=title)
+    page.get_by_label("Begründung").fill("Ich übernehme ab März den Posteingang unseres Teams.")
+    submit(page, "Vorschlagen")
+    assert f"Ihr Vorschlag „{title}“ ist an Ihre Führungskraft gegangen." in page.content()
+    problems += axe_violations(page, "plan page with a proposal")
+
+    lead = page_as("lead")
+    lead.goto(f"/team/{server.org.team_a.id}")
+    lead.get_by_role("link", name="Vorschläge für den Qualifizierungsplan").click()
+    lead.wait_for_load_state()
+    problems += axe_violations(lead, "the lead's proposals")
+    form = lead.get_by_role("form", name=f"Zustimmen: {title}")
+    form.get_by_label("Zieldatum (optional)").fill("2099-06-30")
+    with lead.expect_navigation():
+        form.get_by_role("button", name=re.compile(r"^Zustimmen")).click()
+    assert f"Sie haben „{title}“ für Erika Beispiel zugestimmt." in lead.content()
+    lead.close()
+
+    page.reload()
+    item = page.locator(".plan-item", has_text=title)
+    assert "Vereinbart" in item.inner_text() and "Zugestimmt von Lena Leitung" in item.inner_text()
+    assert "30.06.2099" in item.inner_text()
+    page.goto("/")
+    assert title in page.locator("#plan-heading + ul").inner_text()
+    problems += axe_violations(page, "Mein Kompass")
+    page.goto("/kompass/nachweis")
+    problems += axe_violations(page, "record print view")
+
+    pdf = page.request.get("/kompass/nachweis.pdf")
+    assert pdf.status == 200 and pdf.headers["content-type"] == "application/pdf"
+    assert pdf.body().startswith(b"%PDF")
+    ics = page.request.get("/kompass/termine.ics")
+    assert ics.status == 200 and ics.headers["content-type"] == "text/calendar; charset=utf-8"
+    assert ics.body().startswith(b"BEGIN:VCALENDAR\r\n")
+    page.close()
+    assert not problems, "\n".join(problems)

@@ -204,7 +204,7 @@ def test_material_page_shows_everything(app: Flask, employee: FlaskClient) -> No
         assert text in page, text
     rows = re.findall(
         r'<th scope="row" class="kern-table__cell">(\d+)</th>\s*<td[^>]*>[^<]*</td>\s*'
-        r"<td[^>]*>([^<]*)</td>\s*<td[^>]*>(ja|nein)</td>",
+        r"<td[^>]*>([^<]*)</td>\s*<td[^>]*>(ja|nein)[^<]*</td>",
         page,
     )
     assert rows == [("2", "Neue Maske", "ja"), ("1", "Erste Fassung", "nein")]

@@ -80,19 +80,36 @@ def test_editor_creates_publishes_and_versions_a_written_guide(app: Flask, org, 
     assert second.status_code == 400 and "Bitte beschreiben Sie kurz, was sich geändert hat." in second.text
     client.post(
         f"/redaktion/material/{material.id}/veroeffentlichen",
-        data={"change_note": "Neuer Ablauf seit dem Update im März", "recompletion_required": "y"},
+        data={
+            "change_note": "Neuer Ablauf seit dem Update im März",
+            "recompletion_required": "y",
+            "recompletion_grace_days": "45",
+        },
     )
+    too_long = client.post(
+        f"/redaktion/material/{material.id}/veroeffentlichen",
+        data={"change_note": "Noch einmal", "recompletion_required": "y", "recompletion_grace_days": "400"},
+    )
+    assert too_long.status_code == 400 and "zwischen 1 und 365 Tagen" in too_long.text
     with app.app_context():
         versions = db.session.execute(
-            select(MaterialVersion.number, MaterialVersion.change_note, MaterialVersion.recompletion_required)
+            select(
+                MaterialVersion.number,
+                MaterialVersion.change_note,
+                MaterialVersion.recompletion_required,
+                MaterialVersion.recompletion_grace_days,
+            )
             .where(MaterialVersion.material_id == material.id)
             .order_by(MaterialVersion.number)
         ).all()
-        assert versions == [(1, "Erste Veröffentlichung", False), (2, "Neuer Ablauf seit dem Update im März", True)]
+        assert versions == [
+            (1, "Erste Veröffentlichung", False, 30),
+            (2, "Neuer Ablauf seit dem Update im März", True, 45),
+        ]
         actions = db.session.scalars(select(AuditEvent.action).where(AuditEvent.object_type == "material")).all()
         assert sorted(actions) == ["material_created", "material_published", "material_published"]
     page = client.get(f"/redaktion/material/{material.id}").text
-    assert "Neuer Ablauf seit dem Update im März" in page
+    assert "Neuer Ablauf seit dem Update im März" in page and "ja, innerhalb von 45 Tagen" in page
 
 
 def test_publishing_needs_the_content_of_the_kind(app: Flask, org, catalogue) -> None:

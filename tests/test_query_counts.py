@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from flask import Flask
+from sqlalchemy import select
 
 from quali_kompass.catalogue.models import GuideStep, SessionDate, SessionRegistration
+from quali_kompass.curricula.models import Completion, PlanItem, Requirement, RequirementRule
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from tests.conftest import login
@@ -15,10 +17,10 @@ from tests.factories import MaterialFactory, PersonFactory, ToolFactory, TopicFa
 
 # (role, URL, statements) – the login session and the person are loaded on every page (2 statements).
 PAGES = [
-    ("employee", "/", 8),
+    ("employee", "/", 13),  # Mein Kompass: the statuses (5), the plan and the records
     ("employee", "/konto", 7),
     ("lead", "/team", 6),
-    ("lead", "/team/{team_a}", 7),
+    ("lead", "/team/{team_a}", 8),  # with the number of pending proposals
     ("admin", "/verwaltung", 6),
     ("admin", "/verwaltung/fachbereiche", 5),
     ("admin", "/verwaltung/fachbereiche/{dept_a}", 7),
@@ -35,9 +37,9 @@ PAGES = [
     ("employee", "/katalog?suche=Schritt+Bild", 12),
     ("employee", "/katalog?suche=Xylophon", 9),  # nothing found: no items to load
     ("employee", "/katalog?suche=und+die", 8),  # stop words only: no look-up either
-    ("employee", "/katalog/{material}", 7),
-    ("employee", "/katalog/{session}", 9),
-    ("employee", "/katalog/{guide}?schritt=2", 8),
+    ("employee", "/katalog/{material}", 8),
+    ("employee", "/katalog/{session}", 10),
+    ("employee", "/katalog/{guide}?schritt=2", 9),
     ("employee", "/katalog/{guide}/drucken", 7),
     ("editor", "/redaktion/material/{guide}", 12),
     ("editor", "/redaktion/material/{session}", 13),
@@ -45,6 +47,20 @@ PAGES = [
     ("editor", "/redaktion/themen/{topic}", 7),
     ("editor", "/redaktion/werkzeuge", 5),
     ("editor", "/redaktion/werkzeuge/{tool}", 5),
+    # the counts of all requirements take three statements together (queries.counts_by_requirement)
+    ("admin", "/pflichtschulungen", 8),
+    ("lead", "/pflichtschulungen", 10),  # what the lead may see and manage: two statements
+    ("admin", "/pflichtschulungen/{requirement}", 9),
+    ("lead", "/pflichtschulungen/{requirement}", 11),  # what the lead may see and manage: two statements
+    ("lead", "/nachweise/person/{employee}", 9),
+    ("admin", "/nachweise/person/{employee}", 9),
+    ("lead", "/termine/{begun}/teilnahme", 7),
+    ("admin", "/termine/{begun}/teilnahme", 7),
+    ("employee", "/kompass/plan", 8),
+    ("employee", "/kompass/nachweis", 10),
+    ("employee", "/kompass/nachweis.pdf", 10),
+    ("employee", "/kompass/termine.ics", 8),
+    ("lead", "/team/vorschlaege", 5),
 ]
 
 
@@ -73,6 +89,63 @@ def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url
         guide = MaterialFactory(kind="guide", topic=topic, tools=tools)
         guide.steps = [GuideStep(position=n, instruction=f"Schritt {n}", alt_text="Bild") for n in range(1, 6)]
         db.session.commit()
+        # more completion records, recorded, reset or confirmed by others, must not mean more statements
+        begun = db.session.scalar(select(SessionDate.id).where(SessionDate.starts_at < utcnow()))
+        for days, material_id in enumerate((material.id, guide.id, session.id, material.id)):
+            db.session.add(
+                Completion(
+                    person_id=org.employee.id,
+                    material_id=material_id,
+                    completed_on=date.today() - timedelta(days=days + 1),
+                    method="recorded" if days % 2 else "self",
+                    note="Notiz",
+                    recorded_by_id=org.lead.id if days % 2 else org.employee.id,
+                    reset_at=utcnow() if days == 2 else None,
+                    reset_by_id=org.admin.id if days == 2 else None,
+                    reset_reason="Grund" if days == 2 else "",
+                )
+            )
+        db.session.add(
+            Completion(
+                person_id=org.lead.id,
+                material_id=session.id,
+                completed_on=date.today() - timedelta(days=3),
+                method="attendance",
+                session_date_id=begun,
+                recorded_by_id=org.admin.id,
+            )
+        )
+        db.session.commit()
+    requirement = None
+    if url.startswith(("/pflichtschulungen", "/kompass")) or url == "/":  # nor more rules and assigned people
+        since = date.today() - timedelta(days=60)
+        requirements = [
+            Requirement(material_id=material_id, scope=scope, effective_from=since, **target)
+            for material_id, scope, target in (
+                (material.id, "organisation", {}),
+                (guide.id, "department", {"department_id": org.dept_a.id}),
+                (session.id, "team", {"team_id": org.team_a.id}),
+                (guide.id, "department", {"department_id": org.dept_b.id}),
+            )
+        ]
+        for each in requirements:
+            each.rules = [
+                RequirementRule(valid_from=since, due_kind="days", due_days=30),
+                RequirementRule(valid_from=since + timedelta(days=10), due_kind="days", due_days=20),
+            ]
+        with app.app_context():
+            db.session.add_all(requirements)
+            db.session.commit()
+            requirement = requirements[0].id
+    if url == "/" or url.startswith(("/kompass", "/team")):  # nor more plan items, decided by others
+        with app.app_context():
+            for state, material_id in (("proposed", guide.id), ("approved", material.id), ("declined", session.id)):
+                decided = {"decided_at": utcnow(), "decided_by_id": org.lead.id} if state != "proposed" else {}
+                db.session.add(
+                    PlanItem(person_id=org.employee.id, material_id=material_id, reason="R", state=state, **decided)
+                )
+            db.session.add(PlanItem(person_id=org.employee.id, wish="Excel", reason="R"))
+            db.session.commit()
     client = app.test_client()
     login(client, getattr(org, role).email)
     url = url.format(
@@ -84,6 +157,8 @@ def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url
         tool=tools[0].id,
         session=session.id,
         guide=guide.id,
+        begun=begun,
+        requirement=requirement,
     )
     client.get(url)  # the first request after login may refresh the session's last-seen time
     with count_queries() as counter:

@@ -59,6 +59,18 @@ ACTION_LABELS = {
     "guide_step_changed": _l("Schritt der Klickstrecke geändert"),
     "guide_step_moved": _l("Schritt der Klickstrecke verschoben"),
     "guide_step_removed": _l("Schritt der Klickstrecke entfernt"),
+    "requirement_created": _l("Pflichtschulung festgelegt"),
+    "requirement_rule_changed": _l("Regel einer Pflichtschulung geändert"),
+    "requirement_ended": _l("Pflichtschulung aufgehoben"),
+    "completion_marked": _l("Material als erledigt markiert"),
+    "completion_undone": _l("Markierung als erledigt zurückgenommen"),
+    "completion_recorded": _l("Nachweis erfasst"),
+    "completion_reset": _l("Nachweis zurückgesetzt"),
+    "attendance_confirmed": _l("Teilnahme bestätigt"),
+    "plan_item_proposed": _l("Weiterbildung vorgeschlagen"),
+    "plan_item_withdrawn": _l("Vorschlag zurückgezogen"),
+    "plan_item_approved": _l("Vorschlag zugestimmt"),
+    "plan_item_declined": _l("Vorschlag abgelehnt"),
 }
 
 
@@ -95,4 +107,7 @@ OBJECT_TYPE_LABELS = {
     "tool": _l("Werkzeug"),
     "material": _l("Material"),
     "session_date": _l("Termin"),
+    "requirement": _l("Pflichtschulung"),
+    "completion": _l("Nachweis"),
+    "plan_item": _l("Qualifizierungsplan"),
 }

@@ -136,7 +136,11 @@ def editor_material_publish(material_id: int) -> Response | tuple[str, int]:
     if publish_form.validate_on_submit():
         try:
             version = services.publish(
-                material, current_user, publish_form.change_note.data or "", publish_form.recompletion_required.data
+                material,
+                current_user,
+                publish_form.change_note.data or "",
+                publish_form.recompletion_required.data,
+                publish_form.recompletion_grace_days.data,
             )
             db.session.commit()
             flash(_("Version %(number)d ist veröffentlicht.", number=version.number), "success")

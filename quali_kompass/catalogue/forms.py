@@ -83,6 +83,15 @@ class PublishForm(FlaskForm):
             "Nur wählen, wenn sich Inhalte wesentlich geändert haben."
         ),
     )
+    recompletion_grace_days = IntegerField(
+        _l("Frist für die erneute Bearbeitung in Tagen"),
+        default=30,
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=365, message=_l("Bitte geben Sie eine Frist zwischen 1 und 365 Tagen an.")),
+        ],
+        description=_l("Nur bei erneuter Bearbeitung: So viele Tage nach der Veröffentlichung ist sie fällig."),
+    )
 
 
 class VideoFileForm(FlaskForm):

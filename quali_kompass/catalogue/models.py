@@ -160,6 +160,8 @@ class MaterialVersion(Base):
     number: Mapped[int]
     change_note: Mapped[str] = mapped_column(Text, default="", server_default="")
     recompletion_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
+    # With re-completion: people have this many days after the publication to complete the new version.
+    recompletion_grace_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 
@@ -225,10 +227,13 @@ class SessionDate(Base):
     online_url: Mapped[str] = mapped_column(String(2000), default="", server_default="")
     capacity: Mapped[int]
     note: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Who runs the date; besides the participants' leads, the trainer confirms attendance.
+    trainer_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"), index=True)
     # A cancelled date keeps its registrations, so that who had registered stays on record.
     cancelled_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
 
     material: Mapped[Material] = relationship(back_populates="session_dates")
+    trainer: Mapped[Person | None] = relationship()
     registrations: Mapped[list[SessionRegistration]] = relationship(
         back_populates="session_date", lazy="raise_on_sql", passive_deletes=True
     )

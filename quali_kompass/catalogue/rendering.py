@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from html import unescape
 from typing import Any
@@ -84,11 +85,13 @@ def render_markdown(text: str) -> Markup:
     return Markup(sanitise_html(html))
 
 
+_BLOCK_END = re.compile(r"</(?:p|li|h\d|td|th|tr|blockquote|pre)>|<br\s*/?>|<hr\s*/?>")
+
+
 def markdown_to_text(text: str) -> str:
-    """The editor's Markdown as plain text (for short overviews and the PDF)."""
-    html = markdown.markdown(text or "", extensions=["sane_lists"], output_format="html")
-    html = html.replace("</p>", "</p>\n").replace("</li>", "</li>\n")
-    return unescape(nh3.clean(html, tags=set())).strip()
+    """The editor's Markdown as the reader sees it, as plain text: one line per block, link targets dropped."""
+    rendered = _BLOCK_END.sub(lambda match: match.group(0) + "\n", str(render_markdown(text)))
+    return unescape(nh3.clean(rendered, tags=set())).strip()
 
 
 @dataclass(frozen=True)

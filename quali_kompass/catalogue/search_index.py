@@ -8,13 +8,10 @@ change, or after a change to the analyser, ``flask --app quali_kompass search-re
 
 from __future__ import annotations
 
-import html
-import re
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-import nh3
 from flask_sqlalchemy.session import Session as FlaskSession
 from sqlalchemy import bindparam, delete, event, inspect, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
@@ -47,16 +44,9 @@ BATCH = 500  # materials per round trip: well below the bound-parameter limits o
 _PENDING = "quali_kompass.search_pending"
 _MATERIAL_FIELDS = ("kind", "title", "summary", "body", "transcript", "topic_id", "topic", "tools", "steps")
 _STEP_FIELDS = ("instruction", "alt_text", "material_id", "material")
-_BLOCK_END = re.compile(r"</(?:p|li|h\d|td|th|tr|blockquote|pre)>|<br\s*/?>|<hr\s*/?>")
 
 _terms = SearchTerm.__table__
 _postings = SearchPosting.__table__
-
-
-def markdown_text(body: str) -> str:
-    """The text of a written guide as the reader sees it: Markdown rendered, tags and link targets dropped."""
-    rendered = _BLOCK_END.sub(lambda match: match.group(0) + "\n", str(rendering.render_markdown(body)))
-    return html.unescape(nh3.clean(rendered, tags=set()))
 
 
 def searchable_fields(material: Any, steps: Iterable[Any], names: Iterable[str]) -> list[tuple[str, int, str]]:
@@ -70,11 +60,13 @@ def searchable_fields(material: Any, steps: Iterable[Any], names: Iterable[str])
         ("tools", TOOL_WEIGHT, " · ".join(names)),
     ]
     if material.kind == "document":
-        fields.append(("body", BODY_WEIGHT, markdown_text(material.body or "")))
+        fields.append(("body", BODY_WEIGHT, rendering.markdown_to_text(material.body or "")))
     if material.kind == "guide":
         for step in steps:
             # Instructions are Markdown, like written guides.
-            fields.append(("step", STEP_WEIGHT, f"{markdown_text(step.instruction or '')}\n{step.alt_text or ''}"))
+            fields.append(
+                ("step", STEP_WEIGHT, f"{rendering.markdown_to_text(step.instruction or '')}\n{step.alt_text or ''}")
+            )
     if material.kind == "video":
         fields.append(("transcript", TRANSCRIPT_WEIGHT, material.transcript or ""))
     return fields

@@ -124,8 +124,14 @@ def publishing_problems(material: Material) -> list[str]:
     return problems
 
 
-def publish(material: Material, editor: Person, change_note: str, recompletion_required: bool) -> MaterialVersion:
-    """Publish the material as a new version; the first version needs no change note."""
+def publish(
+    material: Material, editor: Person, change_note: str, recompletion_required: bool, grace_days: int | None = None
+) -> MaterialVersion:
+    """Publish the material as a new version; the first version needs no change note.
+
+    With re-completion required, completions of earlier versions stop counting; the new version is due
+    ``grace_days`` (default 30) after publication.
+    """
     if not editor.can_edit_material(material):
         raise ServiceError(_("Dieses Material gehört zu Fachbereichen, die Sie nicht bearbeiten dürfen."))
     if problems := publishing_problems(material):
@@ -141,6 +147,7 @@ def publish(material: Material, editor: Person, change_note: str, recompletion_r
         number=(latest or 0) + 1,
         change_note=change_note or _("Erste Veröffentlichung"),
         recompletion_required=bool(recompletion_required) and bool(latest),
+        recompletion_grace_days=grace_days or 30,
         published_at=now,
         published_by_id=editor.id,
     )
@@ -154,6 +161,7 @@ def publish(material: Material, editor: Person, change_note: str, recompletion_r
         label=material.title,
         version=version.number,
         recompletion_required=version.recompletion_required,
+        grace_days=version.recompletion_grace_days if version.recompletion_required else None,
     )
     return version
 

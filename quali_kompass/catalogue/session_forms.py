@@ -9,7 +9,7 @@ from wtforms.validators import InputRequired, NumberRange, Optional
 
 from quali_kompass.catalogue.models import SessionDate
 from quali_kompass.catalogue.sessions import MAX_CAPACITY, in_berlin
-from quali_kompass.forms import max_length, strip
+from quali_kompass.forms import max_length, strip, valid_email
 
 
 class SessionDateForm(FlaskForm):
@@ -48,6 +48,12 @@ class SessionDateForm(FlaskForm):
         validators=[Optional(), max_length(2000)],
         description=_l("Zum Beispiel, was mitzubringen ist."),
     )
+    trainer_email = StringField(
+        _l("Trainer/in (optional)"),
+        validators=[Optional(), valid_email(), max_length(254)],
+        filters=[strip],
+        description=_l("E-Mail-Adresse der Person, die den Termin leitet. Sie kann die Teilnahme bestätigen."),
+    )
 
     def fill_from(self, session_date: SessionDate) -> None:
         """Show a stored date in Berlin time."""
@@ -59,3 +65,4 @@ class SessionDateForm(FlaskForm):
         self.online_url.data = session_date.online_url
         self.capacity.data = session_date.capacity
         self.note.data = session_date.note
+        self.trainer_email.data = session_date.trainer.email if session_date.trainer else ""

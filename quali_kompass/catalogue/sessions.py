@@ -17,6 +17,7 @@ from quali_kompass.database import utcnow
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Person
+from quali_kompass.organisation.services import person_by_email
 
 # Editors and employees think in local time; the database stores UTC.
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -34,6 +35,7 @@ class DateInput:
     online_url: str = ""
     capacity: int | None = None
     note: str = ""
+    trainer_email: str = ""  # optional: the person who runs the date and confirms attendance
 
     @classmethod
     def from_form(cls, data: dict[str, Any]) -> DateInput:
@@ -45,6 +47,7 @@ class DateInput:
             online_url=(data.get("online_url") or "").strip(),
             capacity=data.get("capacity"),
             note=(data.get("note") or "").strip(),
+            trainer_email=(data.get("trainer_email") or "").strip(),
         )
 
 
@@ -82,6 +85,11 @@ def _checked_values(data: DateInput) -> dict[str, Any]:
             _("Bitte geben Sie zwischen 1 und %(max)d Plätze an.", max=MAX_CAPACITY),
             "capacity",
         )
+    trainer = None
+    if data.trainer_email:
+        trainer = person_by_email(data.trainer_email)
+        if trainer is None or not trainer.active:
+            raise ServiceError(_("Unter dieser E-Mail-Adresse ist keine aktive Person bekannt."), "trainer_email")
     return {
         "starts_at": starts_at,
         "ends_at": ends_at,
@@ -89,6 +97,7 @@ def _checked_values(data: DateInput) -> dict[str, Any]:
         "online_url": data.online_url,
         "capacity": data.capacity,
         "note": data.note,
+        "trainer_id": trainer.id if trainer else None,
     }
 
 

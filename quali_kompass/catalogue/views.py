@@ -107,6 +107,8 @@ def _guide(material: Material, requested: int | None = None) -> dict:
 @blueprint.route("/katalog/<int:material_id>")
 @login_required
 def material(material_id: int) -> str:
+    from quali_kompass.curricula.completion_views import material_completion_context
+
     material = _visible_material_or_404(material_id)
     return render_template(
         "catalogue/material.html",
@@ -116,6 +118,7 @@ def material(material_id: int) -> str:
         **_content(material),
         **_sessions(material),
         **_guide(material, request.args.get("schritt", type=int)),
+        **material_completion_context(material, current_user),
     )
 
 

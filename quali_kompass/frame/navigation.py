@@ -29,6 +29,12 @@ NAVIGATION = (
     NavItem(_l("Katalog"), "catalogue.browse", lambda person: True, ("catalogue.browse", "catalogue.material")),
     NavItem(_l("Mein Team"), "organisation.my_teams", lambda person: person.is_lead, "organisation.my_team"),
     NavItem(
+        _l("Pflichtschulungen"),
+        "curricula.requirement_list",
+        lambda person: person.can_manage_organisation or person.is_lead,
+        ("curricula.requirement",),
+    ),
+    NavItem(
         _l("Verwaltung"),
         "organisation.admin_overview",
         lambda person: person.can_manage_organisation,

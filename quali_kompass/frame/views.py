@@ -9,6 +9,8 @@ from flask_login import current_user, login_required
 from sqlalchemy import text
 from werkzeug.wrappers import Response
 
+from quali_kompass.curricula import kompass, plan, queries
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.extensions import csrf, db, limiter
 from quali_kompass.frame import blueprint
 from quali_kompass.frame.navigation import navigation
@@ -23,7 +25,20 @@ def frame_context() -> dict:
 @blueprint.route("/")
 @login_required
 def home() -> str:
-    return render_template("frame/home.html")
+    """Mein Kompass: the person's mandatory trainings by status, their plan and their latest records."""
+    today = berlin_today()
+    items = queries.person_items(current_user.id, today)
+    plan_items = db.session.scalars(plan.person_plan(current_user.id)).all()
+    return render_template(
+        "frame/home.html",
+        groups=kompass.group_items(items),
+        duty_items=items,
+        all_done=bool(items) and all(item.status.fulfilled for item in items),
+        approved=[item for item in plan_items if item.state == "approved"],
+        pending=[item for item in plan_items if item.state == "proposed"],
+        completions=kompass.standing_completions(current_user.id)[: kompass.LATEST_COMPLETIONS],
+        today=today,
+    )
 
 
 @blueprint.route("/sprache", methods=["POST"])
