@@ -481,12 +481,13 @@ def test_employee_marks_material_done_and_a_lead_confirms_attendance(
     from quali_kompass.catalogue.models import SessionDate, SessionRegistration
     from quali_kompass.curricula.status import berlin_today
     from quali_kompass.database import utcnow
-    from quali_kompass.organisation.models import Person
-    from tests.factories import MaterialFactory
+    from quali_kompass.organisation.models import Department, Person
+    from tests.factories import MaterialFactory, RequirementFactory
 
     org = server.org
     with server.app.app_context():
         guide = MaterialFactory(kind="document", title="Anleitung: Posteingang der E-Akte sortieren (Nachweis-Test)")
+        RequirementFactory(material=guide, department=db.session.get(Department, org.dept_a.id))
         session = MaterialFactory(kind="session", title="Präsenzschulung: E-Akte im Team (Nachweis-Test)")
         start = utcnow() - timedelta(hours=1)
         session_date = SessionDate(
@@ -508,7 +509,13 @@ def test_employee_marks_material_done_and_a_lead_confirms_attendance(
     section = page.locator("section", has=page.locator("#nachweis"))
     assert f"Erledigt am {berlin_today():%d.%m.%Y}" in section.inner_text()
     assert section.get_by_role("button", name="Rückgängig machen").is_visible()
+    assert "Damit ist Ihre Pflichtschulung „Anleitung: Posteingang der E-Akte sortieren" in page.content()
     problems += axe_violations(page, "material page, marked done")
+    page.goto("/")
+    done = page.locator("section", has=page.get_by_role("heading", name="Meine Pflichtschulungen"))
+    assert "Anleitung: Posteingang der E-Akte sortieren (Nachweis-Test)" in done.inner_text()
+    assert "Pflicht für Fachbereich Leistungsgewährung" in done.inner_text()
+    assert "Erledigt am" in done.inner_text()
     page.close()
 
     lead = page_as("lead")

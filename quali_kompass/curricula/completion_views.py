@@ -13,7 +13,7 @@ from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from quali_kompass.catalogue.models import Material, SessionDate
-from quali_kompass.curricula import blueprint, completions
+from quali_kompass.curricula import blueprint, completions, queries
 from quali_kompass.curricula.completion_forms import AttendanceForm, RecordForm, ResetForm
 from quali_kompass.curricula.models import Completion
 from quali_kompass.curricula.status import berlin_date, berlin_today
@@ -65,6 +65,12 @@ def _visible_material_or_404(material_id: int) -> Material:
     return material
 
 
+def _fulfils_a_requirement(material_id: int) -> bool:
+    """Whether the material is one of the person's mandatory trainings and now fulfilled."""
+    items = queries.person_items(current_user.id, berlin_today())
+    return any(item.material.id == material_id and item.status.fulfilled for item in items)
+
+
 def _to_section(material_id: int) -> Response:
     return redirect(url_for("catalogue.material", material_id=material_id, _anchor="nachweis"))
 
@@ -77,6 +83,8 @@ def completion_mark(material_id: int) -> Response:
         completion = completions.mark_done(current_user, material)
         db.session.commit()
         flash(_("Erledigt am %(day)s.", day=format_date(completion.completed_on, "dd.MM.yyyy")), "success")
+        if _fulfils_a_requirement(material.id):
+            flash(_("Damit ist Ihre Pflichtschulung „%(title)s“ erfüllt.", title=material.title), "success")
     except ServiceError as error:
         show_refusal(None, error)
     return _to_section(material.id)
