@@ -25,7 +25,7 @@ class NavItem:
 
 
 NAVIGATION = (
-    NavItem(_l("Startseite"), "frame.home", lambda person: True),
+    NavItem(_l("Mein Kompass"), "frame.home", lambda person: True),
     NavItem(_l("Katalog"), "catalogue.browse", lambda person: True, ("catalogue.browse", "catalogue.material")),
     NavItem(_l("Mein Team"), "organisation.my_teams", lambda person: person.is_lead, "organisation.my_team"),
     NavItem(
