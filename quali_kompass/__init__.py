@@ -47,7 +47,7 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from quali_kompass import accounts, audit, catalogue, curricula, frame, organisation
+    from quali_kompass import accounts, audit, catalogue, curricula, frame, organisation, privacy, review
 
     # Importing a feature's views attaches its routes to its blueprint.
     from quali_kompass.accounts import views as _accounts_views  # noqa: F401
@@ -66,8 +66,12 @@ def register_blueprints(app: Flask) -> None:
     from quali_kompass.frame import views as _frame_views  # noqa: F401
     from quali_kompass.organisation import import_views as _import_views  # noqa: F401
     from quali_kompass.organisation import views as _organisation_views  # noqa: F401
+    from quali_kompass.privacy import views as _privacy_views  # noqa: F401
+    from quali_kompass.review import export_views as _export_views  # noqa: F401
+    from quali_kompass.review import models as _review_models  # noqa: F401
+    from quali_kompass.review import views as _review_views  # noqa: F401
 
-    for feature in (frame, accounts, organisation, audit, catalogue, curricula):
+    for feature in (frame, accounts, organisation, audit, catalogue, curricula, review, privacy):
         app.register_blueprint(feature.blueprint)
 
 

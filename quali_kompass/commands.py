@@ -129,4 +129,6 @@ def search_reindex() -> None:
     click.echo(f"Search index rebuilt: {count} material(s) indexed.")
 
 
-commands = [create_admin, demo_data, import_org, search_reindex]
+from quali_kompass.privacy.cli import retention  # noqa: E402
+
+commands = [create_admin, demo_data, import_org, retention, search_reindex]

@@ -84,3 +84,7 @@ class Config:
         self.QK_DEMO_LOGINS_FILE = str(INSTANCE_PATH / "demo-logins.txt")
         self.QK_PASSWORD_RESET_HOURS = 24
         self.QK_PAGE_SIZE = 50
+        # People who left are anonymised this many years after their last team membership ended.
+        self.QK_RETENTION_YEARS = _int("QK_RETENTION_YEARS", 3)
+        # Access-log entries are deleted after this many days.
+        self.QK_ACCESS_LOG_DAYS = _int("QK_ACCESS_LOG_DAYS", 365)

@@ -24,6 +24,7 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
     "accounts.change_password": LOGGED_IN,
     "organisation.my_teams": LEADS,
     "organisation.my_team": LEADS,
+    "review.person": LEADS | ADMIN,  # the sample employee, of team A
     "organisation.admin_overview": ADMIN,
     "organisation.admin_departments": ADMIN,
     "organisation.admin_department": ADMIN,
@@ -46,6 +47,9 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
     "organisation.admin_import_apply": ADMIN,
     "organisation.admin_import_discard": ADMIN,
     "audit.log": frozenset({"admin", "auditor"}),
+    "privacy.access_log": frozenset({"admin", "auditor"}),
+    "privacy.transparency": LOGGED_IN,
+    "privacy.my_data": LOGGED_IN,
     "catalogue.browse": LOGGED_IN,
     "catalogue.material": LOGGED_IN,
     "catalogue.material_print": LOGGED_IN,
@@ -93,6 +97,10 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
     "curricula.requirement": LEADS | ADMIN,
     "curricula.requirement_change_rule": frozenset({"department_head", "admin"}),
     "curricula.requirement_end": frozenset({"department_head", "admin"}),
+    # Team A's exports and print view: those who may review team A.
+    "review.team_export_csv": LEADS,
+    "review.team_export_xlsx": LEADS,
+    "review.team_print": LEADS,
 }
 
 # Routes that are not pages: excluded from the browser walk.
@@ -104,5 +112,8 @@ NOT_PAGES = frozenset(
         "catalogue.material_pdf",
         "curricula.record_download",
         "curricula.calendar_file",
+        "privacy.my_data",
+        "review.team_export_csv",
+        "review.team_export_xlsx",
     }
 )

@@ -594,3 +594,26 @@ def test_employee_proposes_the_lead_approves_and_the_record_downloads(
     assert ics.body().startswith(b"BEGIN:VCALENDAR\r\n")
     page.close()
     assert not problems, "\n".join(problems)
+
+
+def test_lead_reads_the_team_matrix_and_a_persons_drill_down(page_as: Callable[..., Page], server: LiveServer) -> None:
+    problems: list[str] = []
+    lead = page_as("lead")
+    lead.goto(f"/team/{server.org.team_a.id}")
+    table = lead.get_by_role("region", name=re.compile(r"^Stand der Pflichtschulungen"))
+    assert "Erika Beispiel" in table.inner_text()
+    assert lead.locator(".compliance-matrix tfoot").count() == 1
+    problems += axe_violations(lead, "team matrix")
+    lead.get_by_label("nur Überfällige").check()
+    with lead.expect_navigation():
+        lead.get_by_role("button", name="Anwenden").click()
+    assert "ueberfaellig=1" in lead.url
+    problems += axe_violations(lead, "team matrix, filtered")
+    lead.goto(f"/team/{server.org.team_a.id}")
+    with lead.expect_navigation():
+        table.get_by_role("link", name="Erika Beispiel", exact=True).click()
+    assert lead.url.endswith(f"/team/person/{server.org.employee.id}")
+    assert "Qualifizierungsstand: Erika Beispiel" in lead.content()
+    problems += axe_violations(lead, "drill-down of a person")
+    lead.close()
+    assert not problems, "\n".join(problems)

@@ -20,7 +20,8 @@ PAGES = [
     ("employee", "/", 13),  # Mein Kompass: the statuses (5), the plan and the records
     ("employee", "/konto", 7),
     ("lead", "/team", 6),
-    ("lead", "/team/{team_a}", 8),  # with the number of pending proposals
+    ("lead", "/team/{team_a}", 12),  # with the number of pending proposals and the matrix's statuses (5)
+    ("lead", "/team/person/{employee}", 13),  # the statuses (5), the plan, the records, the access log
     ("admin", "/verwaltung", 6),
     ("admin", "/verwaltung/fachbereiche", 5),
     ("admin", "/verwaltung/fachbereiche/{dept_a}", 7),
@@ -117,7 +118,7 @@ def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url
         )
         db.session.commit()
     requirement = None
-    if url.startswith(("/pflichtschulungen", "/kompass")) or url == "/":  # nor more rules and assigned people
+    if url.startswith(("/pflichtschulungen", "/kompass", "/team")) or url == "/":  # nor more rules and assigned people
         since = date.today() - timedelta(days=60)
         requirements = [
             Requirement(material_id=material_id, scope=scope, effective_from=since, **target)

@@ -71,6 +71,7 @@ ACTION_LABELS = {
     "plan_item_withdrawn": _l("Vorschlag zurückgezogen"),
     "plan_item_approved": _l("Vorschlag zugestimmt"),
     "plan_item_declined": _l("Vorschlag abgelehnt"),
+    "retention_applied": _l("Aufbewahrungsfristen angewendet"),
 }
 
 

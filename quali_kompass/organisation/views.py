@@ -14,6 +14,8 @@ from werkzeug.wrappers import Response
 
 from quali_kompass.accounts.login import permission_required
 from quali_kompass.accounts.services import create_reset_token
+from quali_kompass.curricula.queries import items_for_people
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.mail import MailNotConfigured, external_url, send_mail
@@ -28,6 +30,7 @@ from quali_kompass.organisation.forms import (
     TeamForm,
 )
 from quali_kompass.organisation.models import Department, Person, Team
+from quali_kompass.review import matrix
 from quali_kompass.web import get_or_404, show_refusal
 
 admin_required = permission_required(lambda person: person.can_manage_organisation)
@@ -53,8 +56,10 @@ def my_team(team_id: int) -> str:
     team = get_or_404(Team, team_id)
     if not current_user.can_review_team(team):
         abort(403)
-    members = db.session.scalars(queries.team_members(team.id)).all()
-    return render_template("organisation/my_team.html", team=team, members=members)
+    members = [member for member in db.session.scalars(queries.team_members(team.id)) if member.active]
+    items = items_for_people([member.id for member in members], berlin_today())
+    compliance = matrix.build(members, items, matrix.Filters.from_args(request.args))
+    return render_template("organisation/my_team.html", team=team, members=members, matrix=compliance)
 
 
 # Administration: overview and departments ---------------------------------------------------------
