@@ -47,7 +47,17 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from quali_kompass import accounts, audit, catalogue, curricula, frame, organisation, privacy, review
+    from quali_kompass import (
+        accounts,
+        audit,
+        catalogue,
+        curricula,
+        frame,
+        notifications,
+        organisation,
+        privacy,
+        review,
+    )
 
     # Importing a feature's views attaches its routes to its blueprint.
     from quali_kompass.accounts import views as _accounts_views  # noqa: F401
@@ -64,14 +74,18 @@ def register_blueprints(app: Flask) -> None:
     from quali_kompass.curricula import plan_views as _plan_views  # noqa: F401
     from quali_kompass.curricula import requirement_views as _requirement_views  # noqa: F401
     from quali_kompass.frame import views as _frame_views  # noqa: F401
+    from quali_kompass.notifications import models as _notification_models  # noqa: F401
+    from quali_kompass.notifications import views as _notification_views  # noqa: F401
     from quali_kompass.organisation import import_views as _import_views  # noqa: F401
     from quali_kompass.organisation import views as _organisation_views  # noqa: F401
     from quali_kompass.privacy import views as _privacy_views  # noqa: F401
+    from quali_kompass.review import department_views as _department_views  # noqa: F401
     from quali_kompass.review import export_views as _export_views  # noqa: F401
     from quali_kompass.review import models as _review_models  # noqa: F401
+    from quali_kompass.review import reminder_views as _reminder_views  # noqa: F401
     from quali_kompass.review import views as _review_views  # noqa: F401
 
-    for feature in (frame, accounts, organisation, audit, catalogue, curricula, review, privacy):
+    for feature in (frame, accounts, organisation, audit, catalogue, curricula, review, privacy, notifications):
         app.register_blueprint(feature.blueprint)
 
 

@@ -129,6 +129,7 @@ def search_reindex() -> None:
     click.echo(f"Search index rebuilt: {count} material(s) indexed.")
 
 
+from quali_kompass.notifications.cli import send_reminders  # noqa: E402
 from quali_kompass.privacy.cli import retention  # noqa: E402
 
-commands = [create_admin, demo_data, import_org, retention, search_reindex]
+commands = [create_admin, demo_data, import_org, retention, search_reindex, send_reminders]

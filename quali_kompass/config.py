@@ -80,6 +80,9 @@ class Config:
         self.QK_MAIL_PASSWORD = os.environ.get("QK_MAIL_PASSWORD", "")
         self.QK_MAIL_STARTTLS = _bool("QK_MAIL_STARTTLS", False)
         self.QK_MAIL_SENDER = os.environ.get("QK_MAIL_SENDER", "quali-kompass@localhost")
+        # Days before the due date on which people are reminded (besides on the day and weekly while overdue).
+        self.QK_REMINDER_DAYS = os.environ.get("QK_REMINDER_DAYS", "14,3")
+        self.QK_NOTIFICATION_DAYS = _int("QK_NOTIFICATION_DAYS", 365)
 
         self.QK_DEMO_LOGINS_FILE = str(INSTANCE_PATH / "demo-logins.txt")
         self.QK_PASSWORD_RESET_HOURS = 24

@@ -8,9 +8,11 @@ from pathlib import Path
 
 from quali_kompass.accounts.passwords import generate_password, hash_password
 from quali_kompass.catalogue.models import Tool, Topic
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.demo_catalogue import load_demo_catalogue
 from quali_kompass.demo_curricula import load_demo_curricula
 from quali_kompass.extensions import db
+from quali_kompass.notifications.services import daily_run
 from quali_kompass.organisation.models import Department, Membership, Person, Team
 
 DOMAIN = "jobcenter-demo.de"
@@ -225,6 +227,9 @@ def load_demo(people_per_team: int = 7) -> list[tuple[str, str, str]]:
     load_demo_catalogue(editor)
     db.session.flush()
     load_demo_curricula(admin)
+    db.session.flush()
+    # Today's reminders, so that the demo people find notifications in the app (sent by mail with send-reminders).
+    daily_run(berlin_today())
     return logins
 
 

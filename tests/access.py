@@ -22,9 +22,14 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
     "accounts.logout": LOGGED_IN,
     "accounts.account": LOGGED_IN,
     "accounts.change_password": LOGGED_IN,
+    "notifications.index": LOGGED_IN,
+    "notifications.mark_all_read": LOGGED_IN,
+    "notifications.mark_one_read": LOGGED_IN,
     "organisation.my_teams": LEADS,
     "organisation.my_team": LEADS,
     "review.person": LEADS | ADMIN,  # the sample employee, of team A
+    "review.remind_person": LEADS | ADMIN,
+    "review.remind_team": LEADS,
     "organisation.admin_overview": ADMIN,
     "organisation.admin_departments": ADMIN,
     "organisation.admin_department": ADMIN,
@@ -101,6 +106,8 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
     "review.team_export_csv": LEADS,
     "review.team_export_xlsx": LEADS,
     "review.team_print": LEADS,
+    # Department A's overview: its head and the admins; the lead of team A is no head.
+    "review.department": frozenset({"department_head", "admin"}),
 }
 
 # Routes that are not pages: excluded from the browser walk.

@@ -18,6 +18,7 @@ from quali_kompass.catalogue.models import GuideStep, Material, MaterialVersion,
 from quali_kompass.curricula.models import Completion, PlanItem, Requirement, RequirementRule
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
+from quali_kompass.notifications.models import Notification
 from quali_kompass.organisation.models import OrgImport
 
 
@@ -129,6 +130,9 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
             rules=[RequirementRule(valid_from=date.today() - timedelta(days=30), due_kind="days", due_days=30)],
         )
         db.session.add(requirement)
+        # A notification of the employee's: marking it read is open to everyone and changes only one's own.
+        notification = Notification(person_id=org.employee.id, kind="assigned", key="sample", params={})
+        db.session.add(notification)
         db.session.commit()
         return {
             "department_id": org.dept_a.id,
@@ -147,6 +151,7 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
             "completion_id": completion.id,
             "plan_item_id": plan_item.id,
             "requirement_id": requirement.id,
+            "notification_id": notification.id,
         }
 
 

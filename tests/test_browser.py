@@ -617,3 +617,123 @@ def test_lead_reads_the_team_matrix_and_a_persons_drill_down(page_as: Callable[.
     problems += axe_violations(lead, "drill-down of a person")
     lead.close()
     assert not problems, "\n".join(problems)
+
+
+def test_head_filters_the_department_overview_by_team(page_as: Callable[..., Page], server: LiveServer) -> None:
+    problems: list[str] = []
+    head = page_as("department_head")
+    head.goto("/team")
+    with head.expect_navigation():
+        head.get_by_role("link", name="Übersicht Fachbereich Leistungsgewährung").click()
+    assert head.url.endswith(f"/fachbereich/{server.org.dept_a.id}/pflichtschulungen")
+    assert head.get_by_role("heading", level=1).inner_text() == "Fachbereich Leistungsgewährung: Pflichtschulungen"
+    assert head.get_by_role("region", name=re.compile(r"^Pflichtschulungen je Team")).count() == 1
+    problems += axe_violations(head, "department overview")
+    head.get_by_label("Team", exact=True).select_option(label="Leistung Team 1")
+    with head.expect_navigation():
+        head.get_by_role("button", name="Anwenden").click()
+    assert f"team={server.org.team_a.id}" in head.url
+    table = head.get_by_role("region", name=re.compile(r"^Stand der Pflichtschulungen im Fachbereich"))
+    assert "Erika Beispiel" in table.inner_text() and "Olga Weit" not in table.inner_text()
+    problems += axe_violations(head, "department overview, filtered by team")
+    head.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_lead_downloads_the_team_export_as_csv_and_xlsx(page_as: Callable[..., Page], server: LiveServer) -> None:
+    """The export links of the team page give files that open: CSV as Excel reads it, XLSX with openpyxl."""
+    import csv
+
+    from openpyxl import load_workbook
+
+    from quali_kompass.organisation.models import Team
+    from tests.factories import MaterialFactory, RequirementFactory
+
+    org = server.org
+    title = "Datenschutz im Team (Export-Test)"
+    with server.app.app_context():
+        RequirementFactory(material=MaterialFactory(title=title), team=db.session.get(Team, org.team_a.id))
+        db.session.commit()
+    header = ["Name", "Personalnummer", "Team", "Pflichtschulung", "Status", "Fällig am", "Erledigt am", "Gültig bis"]
+
+    lead = page_as("lead")
+    lead.goto(f"/team/{org.team_a.id}")
+    with lead.expect_download() as csv_download:
+        lead.get_by_role("link", name=re.compile(r"^CSV")).click()
+    assert csv_download.value.suggested_filename.endswith(".csv")
+    text = Path(csv_download.value.path()).read_bytes().decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text), delimiter=";"))
+    assert rows[0] == header
+    assert ["Erika Beispiel", "", org.team_a.name, title] in [row[:4] for row in rows[1:]]
+
+    with lead.expect_download() as xlsx_download:
+        lead.get_by_role("link", name=re.compile(r"^Excel")).click()
+    assert xlsx_download.value.suggested_filename.endswith(".xlsx")
+    workbook = load_workbook(io.BytesIO(Path(xlsx_download.value.path()).read_bytes()))
+    values = list(workbook.active.iter_rows(values_only=True))
+    assert list(values[0]) == header
+    assert ("Erika Beispiel", None, org.team_a.name, title) in [row[:4] for row in values[1:]]
+
+    lead.goto(f"/team/{org.team_a.id}/drucken")
+    assert title in lead.content()
+    problems = axe_violations(lead, "print view of the team")
+    lead.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_lead_confirms_attendance_of_several_people_from_the_team_page(
+    page_as: Callable[..., Page], server: LiveServer
+) -> None:
+    """From the team page's "Teilnahme bestätigen" to the attendance page, some people confirmed in one submit."""
+    from datetime import timedelta
+
+    from quali_kompass.catalogue.models import SessionDate, SessionRegistration
+    from quali_kompass.database import utcnow
+    from quali_kompass.organisation.models import Team
+    from tests.factories import MaterialFactory, PersonFactory
+
+    org = server.org
+    title = "Präsenzschulung: Widerspruchsstelle (Teilnahme-Test)"
+    names = ["Bruno Besuch", "Clara Besuch", "Dora Besuch", "Emil Fehlt"]
+    with server.app.app_context():
+        team = db.session.get(Team, org.team_a.id)
+        people = [PersonFactory(name=name, team=team) for name in names]
+        start = utcnow() - timedelta(days=2)
+        session_date = SessionDate(
+            material=MaterialFactory(kind="session", title=title),
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
+            place="Raum 3.01",
+            capacity=10,
+        )
+        db.session.add(session_date)
+        db.session.flush()
+        db.session.add_all(SessionRegistration(session_date_id=session_date.id, person_id=p.id) for p in people)
+        db.session.commit()
+        date_id = session_date.id
+    problems: list[str] = []
+
+    lead = page_as("lead")
+    lead.goto(f"/team/{org.team_a.id}")
+    section = lead.locator("section", has=lead.locator("#attendance-heading"))
+    row = section.get_by_role("row", name=re.compile(re.escape(title)))
+    assert "4 Personen" in row.inner_text()
+    problems += axe_violations(lead, "team page with dates to confirm")
+    with lead.expect_navigation():
+        row.get_by_role("link", name=re.compile(r"^Teilnahme bestätigen")).click()
+    assert lead.url.endswith(f"/termine/{date_id}/teilnahme")
+    problems += axe_violations(lead, "attendance page from the team page")
+    for name in names[:3]:
+        lead.get_by_label(name, exact=True).check()
+    submit(lead, "Teilnahme bestätigen")
+    assert "Die Teilnahme ist bestätigt (3 Personen)." in lead.content()
+    assert lead.locator("main").inner_text().count("Teilnahme bestätigt") >= 3
+    assert lead.get_by_label("Emil Fehlt", exact=True).is_visible()  # still open
+    problems += axe_violations(lead, "attendance page, three confirmed")
+
+    lead.goto(f"/team/{org.team_a.id}")
+    section = lead.locator("section", has=lead.locator("#attendance-heading"))
+    row = section.get_by_role("row", name=re.compile(re.escape(title)))
+    assert "1 Person" in row.inner_text()
+    lead.close()
+    assert not problems, "\n".join(problems)

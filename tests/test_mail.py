@@ -2,12 +2,8 @@
 
 from __future__ import annotations
 
-import mailbox
-import socket
 import subprocess
-import sys
-import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from email.message import Message
 from pathlib import Path
 from types import SimpleNamespace
@@ -19,63 +15,11 @@ from sqlalchemy import func, select
 
 from quali_kompass.accounts.models import PasswordResetToken
 from quali_kompass.extensions import db
-from tests.conftest import login
+from tests.conftest import free_port, login
 from tests.factories import PersonFactory
 
 SENT = "Der Link wurde an erika.beispiel@jobcenter-test.de gesendet."
 NOT_SENT = "Die E-Mail konnte nicht gesendet werden."
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, process: subprocess.Popen, timeout: float = 15) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"the SMTP server stopped: {process.stderr.read().decode(errors='replace')}")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise RuntimeError(f"the SMTP server did not open port {port}")
-
-
-@pytest.fixture
-def start_smtp_server(tmp_path: Path) -> Iterator[Callable[..., SimpleNamespace]]:
-    """Start aiosmtpd, which files every message it receives in a maildir."""
-    processes: list[subprocess.Popen] = []
-
-    def start(*options: str) -> SimpleNamespace:
-        port = free_port()
-        maildir = tmp_path / f"maildir-{port}"
-        command = [sys.executable, "-m", "aiosmtpd", "-n", "-l", f"127.0.0.1:{port}", *options]
-        process = subprocess.Popen(
-            [*command, "-c", "aiosmtpd.handlers.Mailbox", str(maildir)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.PIPE,
-        )
-        processes.append(process)
-        wait_for_port(port, process)
-
-        def messages() -> list[Message]:
-            return list(mailbox.Maildir(maildir, create=False)) if maildir.exists() else []
-
-        return SimpleNamespace(port=port, messages=messages)
-
-    yield start
-    for process in processes:
-        process.terminate()
-        process.wait(timeout=10)
-
-
-@pytest.fixture
-def smtp_server(start_smtp_server: Callable[..., SimpleNamespace]) -> SimpleNamespace:
-    return start_smtp_server()
 
 
 @pytest.fixture

@@ -12,15 +12,32 @@ from quali_kompass.catalogue.models import GuideStep, SessionDate, SessionRegist
 from quali_kompass.curricula.models import Completion, PlanItem, Requirement, RequirementRule
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
+from quali_kompass.organisation.models import Department, Person
 from tests.conftest import login
-from tests.factories import MaterialFactory, PersonFactory, ToolFactory, TopicFactory
+from tests.factories import (
+    CompletionFactory,
+    MaterialFactory,
+    PersonFactory,
+    RequirementFactory,
+    TeamFactory,
+    ToolFactory,
+    TopicFactory,
+)
 
 # (role, URL, statements) – the login session and the person are loaded on every page (2 statements).
 PAGES = [
     ("employee", "/", 13),  # Mein Kompass: the statuses (5), the plan and the records
     ("employee", "/konto", 7),
-    ("lead", "/team", 6),
-    ("lead", "/team/{team_a}", 12),  # with the number of pending proposals and the matrix's statuses (5)
+    ("employee", "/benachrichtigungen", 5),  # one page of notifications and their number
+    ("lead", "/team", 7),  # with the departments the person heads, for links to their overviews
+    # with the number of pending proposals, the matrix's statuses (5) and the dates whose attendance is to be
+    # confirmed (2: the registrations, then the completions of those days; review.attendance); the charts' twelve
+    # months come from the same load as the matrix's statuses (queries.items_and_fulfilment), no statement more
+    ("lead", "/team/{team_a}", 14),
+    # the exports: the team, its members, their statuses (5) and the access log entry (review.export_views)
+    ("lead", "/team/{team_a}/export.csv", 11),
+    ("lead", "/team/{team_a}/export.xlsx", 11),
+    ("lead", "/team/{team_a}/drucken", 12),  # and the department in the heading, loaded again after the commit
     ("lead", "/team/person/{employee}", 13),  # the statuses (5), the plan, the records, the access log
     ("admin", "/verwaltung", 6),
     ("admin", "/verwaltung/fachbereiche", 5),
@@ -166,3 +183,72 @@ def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url
         response = client.get(url)
     assert response.status_code == 200
     assert counter.count == expected, "\n".join(counter.statements)
+
+
+EXPORTS = ["/team/{team}/export.csv", "/team/{team}/export.xlsx", "/team/{team}/drucken"]
+
+
+@pytest.mark.parametrize("url", EXPORTS)
+def test_exports_take_as_many_statements_for_30_people_as_for_3(app: Flask, org, count_queries, url: str) -> None:
+    teams = {}
+    with app.app_context():
+        lead = db.session.get(Person, org.lead.id)
+        materials = [MaterialFactory() for _ in range(3)]
+        for size in (3, 30):
+            team = TeamFactory(name=f"Team mit {size}", department=db.session.get(Department, org.dept_a.id))
+            team.leads.append(lead)
+            people = [PersonFactory(team=team) for _ in range(size)]
+            for material in materials:
+                RequirementFactory(material=material, team=team)
+            for person in people[::2]:  # some done, some open
+                CompletionFactory(person=person, material=materials[0])
+            teams[size] = team.id
+        db.session.commit()
+    client = app.test_client()
+    login(client, org.lead.email)
+    counts = {}
+    for size, team_id in teams.items():
+        path = url.format(team=team_id)
+        client.get(path)
+        with count_queries() as counter:
+            response = client.get(path)
+        assert response.status_code == 200
+        if path.endswith(".csv"):  # one row per person and mandatory training, under the header
+            assert len(response.get_data(as_text=True).splitlines()) == 1 + 3 * size
+        counts[size] = counter
+    assert counts[3].count == counts[30].count, "\n".join(counts[30].statements)
+
+
+# The department overview: the login session and the person (2), the department, its teams, its members as plain
+# rows, their statuses (5), the reviewable teams (navigation and team links), and for a head the headed departments
+# (access) – the same for 3 people and for 300.
+DEPARTMENT_STATEMENTS = {"head": 12, "admin": 11}
+
+
+@pytest.mark.parametrize("role", sorted(DEPARTMENT_STATEMENTS))
+def test_department_overview_takes_as_many_statements_for_300_people_as_for_3(
+    app: Flask, org, count_queries, role: str
+) -> None:
+    from tests.bulk import bulk_completions, bulk_members
+
+    with app.app_context():
+        materials = [MaterialFactory() for _ in range(3)]
+        department = db.session.get(Department, org.dept_a.id)
+        for material in materials:
+            RequirementFactory(material=material, department=department)
+        material_ids = [material.id for material in materials]
+        db.session.commit()
+    client = app.test_client()
+    login(client, getattr(org, role).email)
+    path = f"/fachbereich/{org.dept_a.id}/pflichtschulungen?sortierung=offen&seite=2"
+    counts = []
+    for added in (0, 300):
+        if added:
+            ids = bulk_members(app, org.dept_a.id, added, teams=6)
+            bulk_completions(app, ids[::2], material_ids[0])
+        client.get(path)
+        with count_queries() as counter:
+            response = client.get(path)
+        assert response.status_code == 200
+        counts.append(counter)
+    assert [counter.count for counter in counts] == [DEPARTMENT_STATEMENTS[role]] * 2, "\n".join(counts[1].statements)

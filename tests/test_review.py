@@ -128,6 +128,7 @@ def test_team_page_filters(app: Flask, org, setup) -> None:
     assert f'href="/team/person/{org.employee.id}"' not in late  # done and open, nothing late
     assert "2 Personen" in late
     one = client.get(f"/team/{org.team_a.id}?material={setup.filing}&sortierung=offen").get_data(as_text=True)
+    one = one.split('id="charts-heading"')[0]  # the matrix; the charts below it are not filtered
     assert "E-Akte im Team</th>" in one and "Datenschutz kompakt</th>" not in one
     assert "Datenschutz kompakt</option>" in one  # still offered in the filter
     assert '<option value="offen" selected>' in one

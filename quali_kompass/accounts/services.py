@@ -6,6 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from sqlalchemy import select, update
+from sqlalchemy.orm import undefer
 
 from quali_kompass.accounts.models import LoginSession, PasswordResetToken, new_token, token_digest
 from quali_kompass.accounts.passwords import hash_password, needs_rehash, verify_password
@@ -65,7 +66,9 @@ def load_session(token: str) -> Person | None:
         login.ended_at = now
         db.session.commit()
         return None
-    person = db.session.get(Person, login.person_id)
+    person = db.session.scalar(
+        select(Person).where(Person.id == login.person_id).options(undefer(Person.unread_notifications))
+    )
     if person is None or not person.active:
         return None
     if now - login.last_seen_at > LAST_SEEN_GRANULARITY:

@@ -72,6 +72,8 @@ ACTION_LABELS = {
     "plan_item_approved": _l("Vorschlag zugestimmt"),
     "plan_item_declined": _l("Vorschlag abgelehnt"),
     "retention_applied": _l("Aufbewahrungsfristen angewendet"),
+    "reminders_created": _l("Erinnerungen erstellt (täglicher Lauf)"),
+    "reminders_sent": _l("Erinnerung an Beschäftigte gesendet"),
 }
 
 

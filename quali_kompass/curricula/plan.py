@@ -159,6 +159,7 @@ def approve(item: PlanItem, lead: Person, target_date: date | None, note: str = 
         person=item.person.email,
         target_date=target_date.isoformat() if target_date else None,
     )
+    _notify_decision(item, "plan_approved")
 
 
 def decline(item: PlanItem, lead: Person, note: str) -> None:
@@ -173,3 +174,20 @@ def decline(item: PlanItem, lead: Person, note: str) -> None:
     item.decided_at, item.decided_by = utcnow(), lead
     db.session.flush()
     record("plan_item_declined", item, actor=lead, label=item_title(item)[:254], person=item.person.email)
+    _notify_decision(item, "plan_declined")
+
+
+def decision_key(item: PlanItem) -> str:
+    return f"plan:{item.id}"
+
+
+def _notify_decision(item: PlanItem, kind: str) -> None:
+    from quali_kompass.notifications.services import notify
+
+    params = {
+        "title": item_title(item),
+        "lead": item.decided_by.name,
+        "note": item.decision_note,
+        "target_date": item.target_date.isoformat() if item.target_date else None,
+    }
+    notify(item.person_id, kind, decision_key(item), params)

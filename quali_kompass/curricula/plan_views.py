@@ -15,6 +15,7 @@ from quali_kompass.curricula.plan_forms import ApproveForm, DeclineForm, Proposa
 from quali_kompass.curricula.status import berlin_today
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
+from quali_kompass.notifications.services import send_now
 from quali_kompass.web import get_or_404, show_refusal
 
 lead_required = permission_required(lambda person: person.is_lead)
@@ -137,6 +138,7 @@ def proposal_approve(plan_item_id: int) -> Response | tuple[str, int]:
         try:
             plan.approve(item, current_user, form.target_date.data, form.note.data)
             db.session.commit()
+            send_now(item.person_id, plan.decision_key(item))
             flash(
                 _("Sie haben „%(title)s“ für %(name)s zugestimmt.", title=plan.item_title(item), name=item.person.name),
                 "success",
@@ -158,6 +160,7 @@ def proposal_decline(plan_item_id: int) -> Response | tuple[str, int]:
         try:
             plan.decline(item, current_user, form.note.data)
             db.session.commit()
+            send_now(item.person_id, plan.decision_key(item))
             flash(
                 _("Sie haben „%(title)s“ für %(name)s abgelehnt.", title=plan.item_title(item), name=item.person.name),
                 "success",

@@ -177,8 +177,10 @@ def _load_spans(person_ids: list[int] | Select) -> tuple[dict[int, list[Membersh
     return spans, active
 
 
-def _load_requirements(team_ids: set[int], department_ids: set[int], today: date) -> list[Requirement]:
-    """Requirements in force today for any of these teams or departments, with rules (two statements)."""
+def _load_requirements(
+    team_ids: set[int], department_ids: set[int], first_day: date, last_day: date
+) -> list[Requirement]:
+    """Requirements of these teams or departments in force on a day of the window, with rules (two statements)."""
     scopes = [Requirement.scope == "organisation"]
     if department_ids:
         scopes.append(and_(Requirement.scope == "department", Requirement.department_id.in_(department_ids)))
@@ -188,8 +190,8 @@ def _load_requirements(team_ids: set[int], department_ids: set[int], today: date
         select(Requirement)
         .where(
             or_(*scopes),
-            Requirement.effective_from <= today,
-            or_(Requirement.ended_on.is_(None), Requirement.ended_on > today),
+            Requirement.effective_from <= last_day,
+            or_(Requirement.ended_on.is_(None), Requirement.ended_on > first_day),
         )
         .options(
             selectinload(Requirement.rules),
@@ -241,7 +243,117 @@ def _load_recompletions(material_ids: set[int]) -> dict[int, list[RecompletionVe
     return versions
 
 
+@dataclass(frozen=True)
+class _Facts:
+    """What the statuses of a chunk of people need, for any day of a window."""
+
+    spans: dict[int, list[MembershipSpan]]
+    active: set[int]
+    requirements: list[Requirement]  # in force on some day of the window
+    rules: dict[int, list[Rule]]  # by requirement id
+    completions: dict[tuple[int, int], list[CompletionFact]]
+    recompletions: dict[int, list[RecompletionVersion]]
+
+
+def _load_facts(person_ids: list[int], first_day: date, last_day: date) -> _Facts | None:
+    """Everything for the statuses of these people on the days from first to last: five statements, or one (and
+    None) when none of them is active."""
+    spans, active = _load_spans(person_ids)
+    if not active:
+        return None
+    team_ids = {span.team_id for person_spans in spans.values() for span in person_spans}
+    department_ids = {span.department_id for person_spans in spans.values() for span in person_spans}
+    requirements = _load_requirements(team_ids, department_ids, first_day, last_day)
+    material_ids = {requirement.material_id for requirement in requirements}
+    return _Facts(
+        spans=spans,
+        active=active,
+        requirements=requirements,
+        rules={requirement.id: [rule_fact(rule) for rule in requirement.rules] for requirement in requirements},
+        completions=_load_completions(sorted(active), material_ids),
+        recompletions=_load_recompletions(material_ids),
+    )
+
+
+def _items_on(facts: _Facts, person_id: int, day: date, due_soon_days: int) -> list[PersonItem]:
+    """A person's mandatory items on ``day``, one per material with the most urgent status (unsorted, pure)."""
+    by_material: dict[int, list[tuple[Assignment, Status]]] = defaultdict(list)
+    for requirement in facts.requirements:
+        assigned_on = assignment_day(requirement, facts.spans.get(person_id, ()), day)
+        if assigned_on is None:
+            continue
+        status = status_module.compute(
+            due_soon_days=due_soon_days,
+            today=day,
+            assigned_on=assigned_on,
+            rules=facts.rules[requirement.id],
+            completions=facts.completions.get((person_id, requirement.material_id), ()),
+            recompletions=facts.recompletions.get(requirement.material_id, ()),
+        )
+        by_material[requirement.material_id].append((Assignment(requirement, assigned_on), status))
+    items = []
+    for pairs in by_material.values():
+        pairs.sort(key=lambda pair: (SCOPE_ORDER[pair[0].requirement.scope], pair[0].requirement.id))
+        most_urgent = min((status for _, status in pairs), key=urgency)
+        items.append(PersonItem(pairs[0][0].requirement.material, [a for a, _ in pairs], most_urgent))
+    return items
+
+
+def member_on(spans: Iterable[MembershipSpan], team_id: int, day: date) -> bool:
+    """Whether one of the memberships is of the team and covers the day."""
+    return any(
+        span.team_id == team_id and span.start <= day and (span.end is None or day <= span.end) for span in spans
+    )
+
+
+@dataclass(frozen=True)
+class Fulfilment:
+    """How many mandatory items applied on a day (one per person and material), and how many were fulfilled."""
+
+    day: date
+    applicable: int
+    fulfilled: int
+
+    @property
+    def share(self) -> float | None:
+        """The fulfilled share; None when nothing applied (not 0 %)."""
+        return self.fulfilled / self.applicable if self.applicable else None
+
+
 # Public reads ------------------------------------------------------------------------------------------------------
+
+
+def items_and_fulfilment(
+    person_ids: list[int], today: date, days: Sequence[date] = (), team_id: int | None = None
+) -> tuple[dict[int, list[PersonItem]], list[Fulfilment]]:
+    """Every person's current mandatory items (see ``items_for_people``), and the team's fulfilment on each of
+    ``days``.
+
+    On each day count the items as they stood then: the requirements in force that day, the memberships and the
+    completions up to it. With ``team_id``, a person counts only on the days they belonged to that team, so that a
+    team's figures never include a member's time in another team. One load for today and all the days: five
+    statements per chunk of ``CHUNK`` people, however many people, requirements and days.
+    """
+    ids = list(dict.fromkeys(person_ids))
+    result: dict[int, list[PersonItem]] = {person_id: [] for person_id in ids}
+    tally = [[0, 0] for _ in days]
+    due_soon_days = _due_soon_days()
+    for chunk in _chunks(ids):
+        facts = _load_facts(chunk, min([today, *days]), max([today, *days]))
+        if facts is None:
+            continue
+        for person_id in facts.active:
+            items = _items_on(facts, person_id, today, due_soon_days)
+            items.sort(key=lambda item: (STATES.index(item.status.state), item.material.title.casefold()))
+            result[person_id] = items
+            spans = facts.spans.get(person_id, ())
+            for index, day in enumerate(days):
+                if team_id is not None and not member_on(spans, team_id, day):
+                    continue
+                on_day = items if day == today else _items_on(facts, person_id, day, due_soon_days)
+                tally[index][0] += len(on_day)
+                tally[index][1] += sum(item.status.fulfilled for item in on_day)
+    return result, [Fulfilment(day, *counts) for day, counts in zip(days, tally, strict=True)]
 
 
 def items_for_people(person_ids: list[int], today: date) -> dict[int, list[PersonItem]]:
@@ -250,44 +362,13 @@ def items_for_people(person_ids: list[int], today: date) -> dict[int, list[Perso
     Every requested person is a key; inactive people and people outside every scope have an empty list.
     Five statements per chunk of ``CHUNK`` people, however many people and requirements.
     """
-    ids = list(dict.fromkeys(person_ids))
-    result: dict[int, list[PersonItem]] = {person_id: [] for person_id in ids}
-    due_soon_days = _due_soon_days()
-    for chunk in _chunks(ids):
-        spans, active = _load_spans(chunk)
-        if not active:
-            continue
-        team_ids = {span.team_id for person_spans in spans.values() for span in person_spans}
-        department_ids = {span.department_id for person_spans in spans.values() for span in person_spans}
-        requirements = _load_requirements(team_ids, department_ids, today)
-        material_ids = {requirement.material_id for requirement in requirements}
-        completions = _load_completions(sorted(active), material_ids)
-        recompletions = _load_recompletions(material_ids)
-        rules = {requirement.id: [rule_fact(rule) for rule in requirement.rules] for requirement in requirements}
+    return items_and_fulfilment(person_ids, today)[0]
 
-        for person_id in active:
-            by_material: dict[int, list[tuple[Assignment, Status]]] = defaultdict(list)
-            for requirement in requirements:
-                assigned_on = assignment_day(requirement, spans.get(person_id, ()), today)
-                if assigned_on is None:
-                    continue
-                status = status_module.compute(
-                    due_soon_days=due_soon_days,
-                    today=today,
-                    assigned_on=assigned_on,
-                    rules=rules[requirement.id],
-                    completions=completions.get((person_id, requirement.material_id), ()),
-                    recompletions=recompletions.get(requirement.material_id, ()),
-                )
-                by_material[requirement.material_id].append((Assignment(requirement, assigned_on), status))
-            items = []
-            for pairs in by_material.values():
-                pairs.sort(key=lambda pair: (SCOPE_ORDER[pair[0].requirement.scope], pair[0].requirement.id))
-                most_urgent = min((status for _, status in pairs), key=urgency)
-                items.append(PersonItem(pairs[0][0].requirement.material, [a for a, _ in pairs], most_urgent))
-            items.sort(key=lambda item: (STATES.index(item.status.state), item.material.title.casefold()))
-            result[person_id] = items
-    return result
+
+def fulfilment_by_day(person_ids: list[int], days: Sequence[date], team_id: int | None = None) -> list[Fulfilment]:
+    """How many mandatory items of these people applied on each day, and how many were fulfilled (five statements
+    per chunk of ``CHUNK`` people; see ``items_and_fulfilment``)."""
+    return items_and_fulfilment(person_ids, max(days), days, team_id)[1] if days else []
 
 
 def person_items(person_id: int, today: date) -> list[PersonItem]:

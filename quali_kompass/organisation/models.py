@@ -157,6 +157,12 @@ class Person(UserMixin, Base):
         )
         return frozenset(db.session.scalars(led.union(headed)))
 
+    @cached_property
+    def headed_department_ids(self) -> frozenset[int]:
+        """Departments this person heads (one statement)."""
+        statement = select(department_heads.c.department_id).where(department_heads.c.person_id == self.id)
+        return frozenset(db.session.scalars(statement))
+
     # Permissions, used by views and templates alike ----------------------------------------------
     @property
     def is_lead(self) -> bool:
@@ -172,6 +178,10 @@ class Person(UserMixin, Base):
 
     def can_review_team(self, team: Team) -> bool:
         return team.id in self.reviewable_team_ids
+
+    def can_review_department(self, department: Department) -> bool:
+        """The department's overview of mandatory trainings: its heads and admins."""
+        return self.is_admin or department.id in self.headed_department_ids
 
     @property
     def can_edit_catalogue(self) -> bool:

@@ -95,6 +95,18 @@ def team_members(team_id: int) -> Select:
     )
 
 
+def department_members(department_id: int) -> Select:
+    """(id, name, team id) of the active current members of a department's teams, by name: plain rows, not ORM
+    objects, so that a department of thousands stays cheap (the teams are few and loaded as objects)."""
+    return (
+        select(Person.id, Person.name, Membership.team_id)
+        .join(Membership, Membership.person_id == Person.id)
+        .join(Team, Team.id == Membership.team_id)
+        .where(Team.department_id == department_id, Membership.end_date.is_(None), Person.active.is_(True))
+        .order_by(Person.name, Person.id)
+    )
+
+
 def reviewable_teams(team_ids: frozenset[int]) -> Select:
     return (
         select(Team)

@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from quali_kompass.accounts.login import permission_required
 from quali_kompass.accounts.services import create_reset_token
-from quali_kompass.curricula.queries import items_for_people
+from quali_kompass.curricula.queries import items_and_fulfilment
 from quali_kompass.curricula.status import berlin_today
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
@@ -30,7 +30,7 @@ from quali_kompass.organisation.forms import (
     TeamForm,
 )
 from quali_kompass.organisation.models import Department, Person, Team
-from quali_kompass.review import matrix
+from quali_kompass.review import attendance, charts, matrix
 from quali_kompass.web import get_or_404, show_refusal
 
 admin_required = permission_required(lambda person: person.can_manage_organisation)
@@ -57,9 +57,18 @@ def my_team(team_id: int) -> str:
     if not current_user.can_review_team(team):
         abort(403)
     members = [member for member in db.session.scalars(queries.team_members(team.id)) if member.active]
-    items = items_for_people([member.id for member in members], berlin_today())
+    today = berlin_today()
+    # The charts' trend comes from the same load as the matrix's statuses: no statement more.
+    items, trend = items_and_fulfilment([m.id for m in members], today, charts.trend_days(today), team_id=team.id)
     compliance = matrix.build(members, items, matrix.Filters.from_args(request.args))
-    return render_template("organisation/my_team.html", team=team, members=members, matrix=compliance)
+    return render_template(
+        "organisation/my_team.html",
+        team=team,
+        members=members,
+        matrix=compliance,
+        charts=charts.build(items, trend),
+        pending_attendance=attendance.pending_attendance(team.id),
+    )
 
 
 # Administration: overview and departments ---------------------------------------------------------

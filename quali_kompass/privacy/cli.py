@@ -17,10 +17,11 @@ from quali_kompass.privacy.retention import apply_retention
 @click.option("--dry-run", is_flag=True, help="Show what would be anonymised and deleted; write nothing.")
 @with_appcontext
 def retention(dry_run: bool) -> None:
-    """Anonymise people who left long ago and delete old access-log entries (QK_RETENTION_*, QK_ACCESS_LOG_DAYS)."""
+    """Anonymise people who left long ago; delete old access-log entries and notifications (QK_*_DAYS)."""
     years = current_app.config["QK_RETENTION_YEARS"]
     days = current_app.config["QK_ACCESS_LOG_DAYS"]
-    result = apply_retention(berlin_today(), utcnow(), years, days)
+    notification_days = current_app.config["QK_NOTIFICATION_DAYS"]
+    result = apply_retention(berlin_today(), utcnow(), years, days, notification_days)
     if dry_run:
         db.session.rollback()
     else:
@@ -33,4 +34,7 @@ def retention(dry_run: bool) -> None:
         f"{result.registrations} registration(s), {result.login_sessions} login session(s)."
     )
     click.echo(f"Access-log entries older than {days} day(s) deleted: {result.access_log_entries}")
+    click.echo(
+        f"Notifications deleted (older than {notification_days} day(s) or of anonymised people): {result.notifications}"
+    )
     click.echo("Dry run: nothing was written." if dry_run else "Retention applied.")

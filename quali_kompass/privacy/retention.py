@@ -1,4 +1,4 @@
-"""Retention: anonymise people who left long ago and delete old access-log entries."""
+"""Retention: anonymise people who left long ago and delete old access-log entries and notifications."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from quali_kompass.accounts.models import LoginSession, PasswordResetToken
 from quali_kompass.catalogue.models import SessionRegistration
 from quali_kompass.curricula.models import Completion, PlanItem
 from quali_kompass.extensions import db
+from quali_kompass.notifications.models import Notification
 from quali_kompass.organisation.models import Membership, Person
 from quali_kompass.review.models import AccessLogEntry
 
@@ -25,6 +26,7 @@ class RetentionResult:
     registrations: int = 0
     login_sessions: int = 0
     access_log_entries: int = 0
+    notifications: int = 0
 
     def as_dict(self) -> dict[str, int]:
         return dict(vars(self))
@@ -59,7 +61,9 @@ def people_due(left_before: date) -> list[int]:
     return list(db.session.scalars(query))
 
 
-def apply_retention(today: date, now: datetime, years: int, access_log_days: int) -> RetentionResult:
+def apply_retention(
+    today: date, now: datetime, years: int, access_log_days: int, notification_days: int = 365
+) -> RetentionResult:
     """Anonymise and delete in the caller's transaction; return the counts."""
     result = RetentionResult()
     ids = people_due(years_before(today, years))
@@ -81,7 +85,9 @@ def apply_retention(today: date, now: datetime, years: int, access_log_days: int
         result.registrations = _delete(SessionRegistration, SessionRegistration.person_id.in_(ids))
         result.login_sessions = _delete(LoginSession, LoginSession.person_id.in_(ids))
         _delete(PasswordResetToken, PasswordResetToken.person_id.in_(ids))
+        result.notifications = _delete(Notification, Notification.person_id.in_(ids))
     result.access_log_entries = _delete(AccessLogEntry, AccessLogEntry.at < now - timedelta(days=access_log_days))
+    result.notifications += _delete(Notification, Notification.created_at < now - timedelta(days=notification_days))
     return result
 
 

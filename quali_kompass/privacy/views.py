@@ -33,6 +33,7 @@ def transparency() -> str:
         "privacy/transparency.html",
         retention_years=config["QK_RETENTION_YEARS"],
         access_log_days=config["QK_ACCESS_LOG_DAYS"],
+        notification_days=config["QK_NOTIFICATION_DAYS"],
         session_idle_minutes=int(config["QK_SESSION_IDLE"].total_seconds() // 60),
         session_max_hours=int(config["QK_SESSION_MAX"].total_seconds() // 3600),
         reset_hours=config["QK_PASSWORD_RESET_HOURS"],
