@@ -52,11 +52,16 @@ def register_blueprints(app: Flask) -> None:
         audit,
         catalogue,
         curricula,
+        feedback,
         frame,
+        needs,
+        news,
         notifications,
         organisation,
         privacy,
         review,
+        statistics,
+        surveys,
     )
 
     # Importing a feature's views attaches its routes to its blueprint.
@@ -73,7 +78,13 @@ def register_blueprints(app: Flask) -> None:
     from quali_kompass.curricula import models as _curricula_models  # noqa: F401
     from quali_kompass.curricula import plan_views as _plan_views  # noqa: F401
     from quali_kompass.curricula import requirement_views as _requirement_views  # noqa: F401
+    from quali_kompass.feedback import models as _feedback_models  # noqa: F401
+    from quali_kompass.feedback import views as _feedback_views  # noqa: F401
     from quali_kompass.frame import views as _frame_views  # noqa: F401
+    from quali_kompass.needs import models as _needs_models  # noqa: F401
+    from quali_kompass.needs import views as _needs_views  # noqa: F401
+    from quali_kompass.news import models as _news_models  # noqa: F401
+    from quali_kompass.news import views as _news_views  # noqa: F401
     from quali_kompass.notifications import models as _notification_models  # noqa: F401
     from quali_kompass.notifications import views as _notification_views  # noqa: F401
     from quali_kompass.organisation import import_views as _import_views  # noqa: F401
@@ -84,8 +95,27 @@ def register_blueprints(app: Flask) -> None:
     from quali_kompass.review import models as _review_models  # noqa: F401
     from quali_kompass.review import reminder_views as _reminder_views  # noqa: F401
     from quali_kompass.review import views as _review_views  # noqa: F401
+    from quali_kompass.statistics import models as _statistics_models  # noqa: F401
+    from quali_kompass.statistics import views as _statistics_views  # noqa: F401
+    from quali_kompass.surveys import models as _survey_models  # noqa: F401
+    from quali_kompass.surveys import views as _survey_views  # noqa: F401
 
-    for feature in (frame, accounts, organisation, audit, catalogue, curricula, review, privacy, notifications):
+    for feature in (
+        frame,
+        accounts,
+        organisation,
+        audit,
+        catalogue,
+        curricula,
+        review,
+        privacy,
+        notifications,
+        news,
+        needs,
+        feedback,
+        surveys,
+        statistics,
+    ):
         app.register_blueprint(feature.blueprint)
 
 

@@ -131,5 +131,15 @@ def search_reindex() -> None:
 
 from quali_kompass.notifications.cli import send_reminders  # noqa: E402
 from quali_kompass.privacy.cli import retention  # noqa: E402
+from quali_kompass.statistics.cli import statistics_rebuild, statistics_refresh  # noqa: E402
 
-commands = [create_admin, demo_data, import_org, retention, search_reindex, send_reminders]
+commands = [
+    create_admin,
+    demo_data,
+    import_org,
+    retention,
+    search_reindex,
+    send_reminders,
+    statistics_rebuild,
+    statistics_refresh,
+]

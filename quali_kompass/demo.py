@@ -11,9 +11,14 @@ from quali_kompass.catalogue.models import Tool, Topic
 from quali_kompass.curricula.status import berlin_today
 from quali_kompass.demo_catalogue import load_demo_catalogue
 from quali_kompass.demo_curricula import load_demo_curricula
+from quali_kompass.demo_feedback import load_demo_feedback
+from quali_kompass.demo_needs import load_demo_needs
+from quali_kompass.demo_news import load_demo_news
+from quali_kompass.demo_surveys import load_demo_surveys
 from quali_kompass.extensions import db
 from quali_kompass.notifications.services import daily_run
 from quali_kompass.organisation.models import Department, Membership, Person, Team
+from quali_kompass.statistics.services import rebuild as statistics_rebuild
 
 DOMAIN = "jobcenter-demo.de"
 
@@ -225,11 +230,17 @@ def load_demo(people_per_team: int = 7) -> list[tuple[str, str, str]]:
         logins.append((role, login.email, password))
     load_demo_taxonomy()
     load_demo_catalogue(editor)
+    load_demo_news(editor)
     db.session.flush()
     load_demo_curricula(admin)
+    load_demo_needs()
+    load_demo_surveys(editor)
+    load_demo_feedback()
     db.session.flush()
     # Today's reminders, so that the demo people find notifications in the app (sent by mail with send-reminders).
     daily_run(berlin_today())
+    # The statistics' tables from the demo records, with a year of month-ends for the trend.
+    statistics_rebuild(berlin_today(), backfill_months=11)
     return logins
 
 

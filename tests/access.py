@@ -25,6 +25,13 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
     "notifications.index": LOGGED_IN,
     "notifications.mark_all_read": LOGGED_IN,
     "notifications.mark_one_read": LOGGED_IN,
+    # News: the sample item is for all departments and published; editors of all departments edit it.
+    "news.index": LOGGED_IN,
+    "news.item": LOGGED_IN,
+    "news.editor_list": EDITORS,
+    "news.editor_new": EDITORS,
+    "news.editor_edit": EDITORS,
+    "news.editor_delete": EDITORS,  # a bare POST (without the confirmation) deletes nothing
     "organisation.my_teams": LEADS,
     "organisation.my_team": LEADS,
     "review.person": LEADS | ADMIN,  # the sample employee, of team A
@@ -58,6 +65,11 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
     "catalogue.browse": LOGGED_IN,
     "catalogue.material": LOGGED_IN,
     "catalogue.material_print": LOGGED_IN,
+    # Feedback: everyone rates; editors read it without names; leads never (not even when editors too).
+    "feedback.give": LOGGED_IN,
+    "feedback.overview": EDITORS,
+    "feedback.material": EDITORS,
+    "feedback.reply": EDITORS,
     "catalogue.editor_materials": EDITORS,
     "catalogue.editor_material_new": EDITORS,
     "catalogue.editor_material": EDITORS,
@@ -108,6 +120,23 @@ EXPECTED_ACCESS: dict[str, frozenset[str]] = {
     "review.team_print": LEADS,
     # Department A's overview: its head and the admins; the lead of team A is no head.
     "review.department": frozenset({"department_head", "admin"}),
+    # Statistics: aggregates for everyone; per team and the CSV export only for admins.
+    "statistics.overview": LOGGED_IN,
+    "statistics.export_csv": ADMIN,
+    # Needs surveys: editors and admins manage them; the sample survey is open to department A's members only.
+    "surveys.overview": EDITORS | ADMIN,
+    "surveys.new": EDITORS | ADMIN,
+    "surveys.survey": EDITORS | ADMIN,
+    "surveys.send": EDITORS | ADMIN,  # refused (already sent): back to the survey page
+    "surveys.close": EDITORS | ADMIN,
+    "surveys.answer": frozenset({"employee", "lead", "department_head"}),
+    # Qualification needs: everyone states their own; editors answer them (the sample need is of department A).
+    "needs.my_needs": LOGGED_IN,
+    "needs.new_need": LOGGED_IN,  # a bare POST states nothing: 400
+    "needs.matches": LOGGED_IN,
+    "needs.overview": EDITORS,
+    "needs.need": EDITORS,  # a bare POST answers nothing: 400
+    "needs.unmet": EDITORS,
 }
 
 # Routes that are not pages: excluded from the browser walk.
@@ -122,5 +151,7 @@ NOT_PAGES = frozenset(
         "privacy.my_data",
         "review.team_export_csv",
         "review.team_export_xlsx",
+        "statistics.export_csv",
+        "needs.matches",  # JSON for the needs form
     }
 )

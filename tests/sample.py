@@ -18,8 +18,12 @@ from quali_kompass.catalogue.models import GuideStep, Material, MaterialVersion,
 from quali_kompass.curricula.models import Completion, PlanItem, Requirement, RequirementRule
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
+from quali_kompass.feedback.models import MaterialFeedback
+from quali_kompass.needs.models import Need
+from quali_kompass.news.models import NewsItem
 from quali_kompass.notifications.models import Notification
 from quali_kompass.organisation.models import OrgImport
+from quali_kompass.surveys.models import Survey, SurveyItem
 
 
 def _png_chunk(kind: bytes, data: bytes) -> bytes:
@@ -133,6 +137,42 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
         # A notification of the employee's: marking it read is open to everyone and changes only one's own.
         notification = Notification(person_id=org.employee.id, kind="assigned", key="sample", params={})
         db.session.add(notification)
+        # The employee's rating with a comment of the sample material: editors read and answer it.
+        feedback = MaterialFeedback(
+            person_id=org.employee.id, material=material, rating=4, comment="Hat mir geholfen, danke."
+        )
+        db.session.add(feedback)
+        # A published news item for everyone, linked to the sample material.
+        news = NewsItem(
+            title="Neue Anleitung zum Posteingang",
+            body="Die Anleitung zur **E-Akte** ist online.",
+            all_departments=True,
+            publish_at=utcnow() - timedelta(hours=1),
+            materials=[material],
+        )
+        db.session.add(news)
+        # An open needs survey of department A: its members answer it, the walk's POSTs may close it.
+        survey = Survey(
+            title="Bedarf E-Akte und Videoberatung",
+            department_id=org.dept_a.id,
+            state="open",
+            opens_on=date.today() - timedelta(days=1),
+            closes_on=date.today() + timedelta(days=14),
+            items=[
+                SurveyItem(position=1, label="E-Akte", topic=material.topic),
+                SurveyItem(position=2, label=tool.name, tool=tool),
+            ],
+        )
+        db.session.add(survey)
+        # An open qualification need of the employee's (department A), with a tool: editors answer it.
+        need = Need(
+            person_id=org.employee.id,
+            department_id=org.dept_a.id,
+            tool=tool,
+            text="Videoberatung mit Dolmetscher",
+            urgency="high",
+        )
+        db.session.add(need)
         db.session.commit()
         return {
             "department_id": org.dept_a.id,
@@ -152,6 +192,10 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
             "plan_item_id": plan_item.id,
             "requirement_id": requirement.id,
             "notification_id": notification.id,
+            "feedback_id": feedback.id,
+            "news_id": news.id,
+            "survey_id": survey.id,
+            "need_id": need.id,
         }
 
 

@@ -737,3 +737,319 @@ def test_lead_confirms_attendance_of_several_people_from_the_team_page(
     assert "1 Person" in row.inner_text()
     lead.close()
     assert not problems, "\n".join(problems)
+
+
+def test_employee_rates_by_keyboard_and_the_editor_answers(page_as: Callable[..., Page], server: LiveServer) -> None:
+    """Feedback in the browser: rated and commented with the keyboard alone, refused without a rating, read by the
+    editor without names and answered; the answer appears under the material — every page passing axe."""
+    from tests.factories import MaterialFactory
+
+    title = "Anleitung: Wiedervorlagen in der E-Akte (Rückmeldungs-Test)"
+    with server.app.app_context():
+        material_id = MaterialFactory(title=title).id
+        db.session.commit()
+    problems: list[str] = []
+
+    page = page_as("employee")
+    page.goto(f"/katalog/{material_id}")
+    problems += axe_violations(page, "material page with the feedback form")
+    submit(page, "Speichern")  # without a rating
+    assert "Bitte wählen Sie eine Bewertung von 1 bis 5." in page.content()
+    problems += axe_violations(page, "material page, feedback refused")
+    page.get_by_label("1 – gar nicht").focus()
+    for _ in range(3):
+        page.keyboard.press("ArrowRight")
+    assert page.get_by_label("4 – ziemlich").is_checked()
+    page.keyboard.press("Tab")
+    assert focused(page)["id"] == "comment"
+    page.keyboard.type("Gut erklärt, aber die Frist für Wiedervorlagen fehlt.")
+    page.keyboard.press("Tab")
+    assert "Speichern" in focused(page)["text"]
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Danke für Ihre Rückmeldung!" in page.content()
+    assert "Ihre Bewertung: 4 von 5 (ziemlich)" in page.content()
+    problems += axe_violations(page, "material page, rated")
+    page.close()
+
+    editor = page_as("editor")
+    editor.goto("/redaktion")
+    editor.get_by_role("link", name="Rückmeldungen", exact=True).click()
+    editor.wait_for_load_state()
+    problems += axe_violations(editor, "feedback overview")
+    editor.get_by_role("link", name=title).first.click()
+    editor.wait_for_load_state()
+    main = editor.locator("main").inner_text()
+    assert "Gut erklärt, aber die Frist für Wiedervorlagen fehlt." in main
+    assert "Erika Beispiel" not in main and "erika.beispiel" not in editor.content()
+    problems += axe_violations(editor, "feedback of a material")
+    editor.locator("summary", has_text="Antworten").first.click()
+    editor.get_by_label("Antwort der Redaktion").fill("Danke! Die Frist steht jetzt im zweiten Abschnitt.")
+    problems += axe_violations(editor, "feedback of a material, answer form open")
+    submit(editor, "Antwort veröffentlichen")
+    assert "Ihre Antwort ist gespeichert" in editor.content()
+    editor.close()
+
+    lead = page_as("lead")
+    lead.goto(f"/katalog/{material_id}")
+    section = lead.locator("section", has=lead.locator("#rueckmeldung")).inner_text()
+    assert "Danke! Die Frist steht jetzt im zweiten Abschnitt." in section
+    assert "Gut erklärt, aber die Frist für Wiedervorlagen fehlt." in section
+    assert "Erika Beispiel" not in section
+    problems += axe_violations(lead, "material page with an answer")
+    lead.close()
+    narrow = page_as("employee", NARROW)
+    for path in (f"/katalog/{material_id}",):
+        if problem := visit(narrow, path):
+            problems.append(problem)
+        elif overflow := horizontal_overflow(narrow):
+            problems.append(f"{path} at 320 px: {overflow}")
+    narrow.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_statistics_page_passes_axe_and_fits_320_px(page_as: Callable[..., Page], server: LiveServer) -> None:
+    """The statistics with every part filled (a small team hidden, a trend over months) for an employee and an
+    admin (who sees the teams too)."""
+    from datetime import timedelta
+
+    from quali_kompass.curricula import completions
+    from quali_kompass.curricula.status import berlin_today
+    from quali_kompass.organisation.models import Person
+    from quali_kompass.statistics import services
+    from tests.factories import DepartmentFactory, MaterialFactory, PersonFactory, RequirementFactory, TeamFactory
+
+    with server.app.test_request_context():
+        department = DepartmentFactory(name="Statistik-Test Fachbereich")
+        since = berlin_today() - timedelta(days=120)
+        big = [PersonFactory(team=TeamFactory(name="Statistik großes Team", department=department), team__since=since)]
+        big += [PersonFactory(team=big[0].memberships[0].team, team__since=since) for _ in range(5)]
+        small = TeamFactory(name="Statistik kleines Team", department=department)
+        for _ in range(2):
+            PersonFactory(team=small, team__since=since)
+        material = MaterialFactory(title="Statistik-Test: Anleitung mit einem recht langen Titel zum Umbrechen")
+        RequirementFactory(material=material)
+        for person in big:
+            completions.mark_done(db.session.get(Person, person.id), material)
+        services.refresh(berlin_today(), backfill_months=11)
+        db.session.commit()
+    problems: list[str] = []
+    for role in ("employee", "admin"):
+        for viewport in (DESKTOP, NARROW):
+            page = page_as(role, viewport)
+            if problem := visit(page, "/statistik"):
+                problems.append(problem)
+            else:
+                text = page.locator("main").inner_text()
+                assert "zu wenige Personen" in text
+                assert ("Erfüllte Pflichtschulungen je Team" in text) == (role == "admin")
+                if viewport == DESKTOP:
+                    problems += axe_violations(page, f"/statistik as {role}")
+                elif overflow := horizontal_overflow(page):
+                    problems.append(f"/statistik as {role} at 320 px: {overflow}")
+            page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_editor_writes_news_for_a_department_and_an_employee_reads_it(
+    browser: Browser, page_as: Callable[..., Page], server: LiveServer
+) -> None:
+    """News in the browser: written for department A with linked material, shown on the start page of an employee
+    of A, opened (then no longer new), and not shown in department B — editor form, list and detail passing axe."""
+    title = "Leistungsgewährung: neue Maske im Posteingang"
+    problems: list[str] = []
+    editor = page_as("editor")
+    editor.goto("/redaktion/neuigkeiten/neu")
+    problems += axe_violations(editor, "news editor form")
+    editor.get_by_label("Überschrift").fill(title)
+    editor.get_by_label("Text", exact=True).fill(
+        "Ab heute ordnen Sie Post mit **einem Klick** zu. <script>alert(1)</script>"
+        "Mehr im [Intranet](https://intranet.example.org/e-akte)."
+    )
+    editor.get_by_label("Leistungsgewährung", exact=True).check()
+    editor.get_by_label("E-Akte: Posteingang bearbeiten", exact=True).check()
+    submit(editor, "Speichern")
+    assert f"Die Neuigkeit „{title}“ ist gespeichert." in editor.content()
+    assert editor.locator(".news-preview strong").inner_text() == "einem Klick"
+    assert editor.locator(".news-preview script").count() == 0
+    problems += axe_violations(editor, "news editor form with preview")
+    editor.locator(".sub-nav").get_by_role("link", name="Neuigkeiten", exact=True).click()
+    editor.wait_for_load_state()
+    assert title in editor.locator("main").inner_text()
+    problems += axe_violations(editor, "news editor list")
+    editor.close()
+
+    page = page_as("employee")
+    page.goto("/")
+    section = page.locator("section", has=page.locator("#news-heading"))
+    entry = section.locator("li", has=page.get_by_role("link", name=title))
+    assert "Neu" in entry.inner_text()
+    with page.expect_navigation():
+        entry.get_by_role("link", name=title).click()
+    assert page.locator("h1").inner_text() == title
+    assert page.locator(".material-body strong").inner_text() == "einem Klick"
+    assert page.evaluate("document.querySelectorAll('main script').length") == 0
+    assert page.get_by_role("link", name="E-Akte: Posteingang bearbeiten").is_visible()
+    problems += axe_violations(page, "news item")
+    page.get_by_role("link", name="Alle Neuigkeiten").click()
+    page.wait_for_load_state()
+    entry = page.locator("li.news-entry", has=page.get_by_role("link", name=title))
+    assert "Neu" not in entry.inner_text()  # read now
+    problems += axe_violations(page, "news list")
+    narrow = page_as("employee", NARROW)
+    narrow.goto("/neuigkeiten")
+    if overflow := horizontal_overflow(narrow):
+        problems.append(f"news list at 320 px: {overflow}")
+    narrow.close()
+    page.close()
+
+    context = new_context(browser, server)
+    try:
+        other = context.new_page()
+        log_in(other, server.org.other_employee.email)  # department B
+        other.goto("/neuigkeiten")
+        assert title not in other.locator("main").inner_text()
+        other.goto("/")
+        assert title not in other.locator("main").inner_text()
+    finally:
+        context.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_employee_states_a_need_and_the_editor_meets_it(page_as: Callable[..., Page], server: LiveServer) -> None:
+    """Qualification needs: matching material appears while typing; the editor links one; the answer arrives."""
+    from sqlalchemy import select
+
+    from quali_kompass.needs.models import Need
+
+    problems: list[str] = []
+    title = "E-Akte: Posteingang bearbeiten"
+    text = "Posteingang der E-Akte im Team vertreten"
+    page = page_as("employee")
+    page.goto("/bedarf")
+    problems += axe_violations(page, "my needs")
+    page.get_by_role("link", name="Bedarf melden").click()
+    page.wait_for_load_state()
+    page.get_by_label("Was möchten Sie lernen?").press_sequentially("Posteingang", delay=20)
+    live = page.locator("#need-matches[aria-live='polite']")
+    live.get_by_role("link", name=title).wait_for()
+    assert "Das passt schon? Dann brauchen Sie keinen Bedarf zu melden." in live.inner_text()
+    problems += axe_violations(page, "needs form with matches")
+    page.get_by_label("Was möchten Sie lernen?").fill(text)
+    page.get_by_label("Werkzeug oder Fachverfahren").select_option(label="Videokommunikation (VIKO)")
+    page.get_by_label("hoch").check()
+    submit(page, "Bedarf melden")
+    assert "Vielen Dank! Ihr Bedarf ist bei der Redaktion angekommen." in page.content()
+    with server.app.app_context():
+        need_id = db.session.scalar(select(Need.id).where(Need.text == text))
+
+    editor = page_as("editor")
+    editor.goto("/redaktion")
+    editor.get_by_role("link", name="Gemeldeter Bedarf").click()
+    editor.wait_for_load_state()
+    assert text[:40] in editor.locator("main").inner_text()
+    assert server.org.employee.name not in editor.content()
+    problems += axe_violations(editor, "needs overview")
+    editor.goto(f"/redaktion/bedarfe/{need_id}")
+    editor.get_by_label("Im Katalog suchen").fill("Posteingang")
+    submit(editor, "Suchen")
+    problems += axe_violations(editor, "need with search results")
+    editor.get_by_label(title).check()
+    editor.get_by_label("Antwort an die Beschäftigten").fill("Hier steht, wie Sie den Posteingang übernehmen.")
+    submit(editor, "Antwort senden")
+    assert "Ihre Antwort ist gespeichert." in editor.content()
+    problems += axe_violations(editor, "answered need")
+    editor.get_by_role("link", name="Unerfüllt, nach Häufigkeit").click()
+    editor.wait_for_load_state()
+    problems += axe_violations(editor, "unmet needs")
+    editor.close()
+
+    page.goto("/bedarf")
+    card = page.locator(f"#bedarf-{need_id}")
+    assert "erfüllt" in card.inner_text() and "Hier steht, wie Sie den Posteingang übernehmen." in card.inner_text()
+    assert card.get_by_role("link", name=title).is_visible()
+    problems += axe_violations(page, "my needs, answered")
+    page.goto("/benachrichtigungen")
+    assert "Passendes Angebot für Ihren Bedarf: Videokommunikation (VIKO)" in page.locator("main").inner_text()
+    problems += axe_violations(page, "notifications with the answer")
+    narrow = page_as("employee", NARROW)
+    for path in ("/bedarf", "/bedarf/neu"):
+        narrow.goto(path)
+        if overflow := horizontal_overflow(narrow):
+            problems.append(f"{path} at 320 px: {overflow}")
+    narrow.close()
+    page.close()
+    assert not problems, "\n".join(problems)
+
+
+def test_editor_sends_a_survey_an_employee_answers_by_keyboard_and_results_stay_hidden(
+    page_as: Callable[..., Page], server: LiveServer
+) -> None:
+    """A needs survey in the browser: refused without topics, created, sent, answered with the keyboard only,
+    ended — and with a single respondent its results stay hidden. Every page passes axe."""
+    from datetime import date, timedelta
+
+    title = "Bedarfsabfrage Browser-Test"
+    problems: list[str] = []
+    editor = page_as("editor")
+    editor.goto("/redaktion")
+    editor.get_by_role("link", name="Bedarfsabfragen", exact=True).click()
+    editor.wait_for_load_state()
+    problems += axe_violations(editor, "survey list")
+    editor.get_by_role("link", name="Neue Bedarfsabfrage anlegen").click()
+    editor.wait_for_load_state()
+    problems += axe_violations(editor, "new survey form")
+    editor.get_by_label("Titel").fill(title)
+    editor.get_by_label("Fachbereich").select_option(label="Leistungsgewährung")
+    editor.get_by_label("Antworten möglich bis einschließlich").fill((date.today() + timedelta(days=14)).isoformat())
+    submit(editor, "Als Entwurf speichern")
+    assert "Bitte wählen Sie mindestens ein Thema oder Werkzeug." in editor.content()
+    problems += axe_violations(editor, "new survey form with an error")
+    editor.get_by_role("group", name="Themen").get_by_label("E-Akte", exact=True).check()
+    editor.get_by_role("group", name="Fachverfahren und Werkzeuge").get_by_label("Videokommunikation (VIKO)").check()
+    submit(editor, "Als Entwurf speichern")
+    assert "ist als Entwurf gespeichert" in editor.content()
+    problems += axe_violations(editor, "draft survey")
+    survey_url = editor.url
+    submit(editor, "Versenden")
+    assert re.search(r"Die Bedarfsabfrage ist an \d+ Personen versendet\.", editor.content())
+    problems += axe_violations(editor, "open survey")
+
+    page = page_as("employee")
+    page.goto("/")
+    notice = page.locator(".open-surveys")
+    problems += axe_violations(page, "start page with open surveys")
+    with page.expect_navigation():
+        notice.get_by_role("link", name=title).click()
+    problems += axe_violations(page, "answer page")
+    for _ in range(80):  # Tab to the first radio button
+        page.keyboard.press("Tab")
+        if (focused(page)["id"] or "").startswith("item-"):
+            break
+    assert focused(page)["id"].endswith("-0")
+    page.keyboard.press("ArrowRight")
+    page.keyboard.press("ArrowRight")  # E-Akte: hoher Bedarf
+    assert focused(page)["id"].endswith("-2")
+    page.keyboard.press("Tab")  # on to the next item
+    page.keyboard.press("ArrowRight")  # Videokommunikation: etwas Bedarf
+    assert focused(page)["id"].endswith("-1")
+    page.keyboard.press("Tab")
+    assert "Angaben speichern" in focused(page)["text"]
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Vielen Dank! Ihre Angaben sind gespeichert." in page.content()
+    assert page.locator("input[type=radio]:checked").count() == 2
+    problems += axe_violations(page, "answer page after saving")
+    page.goto("/")
+    assert title not in page.locator("main").inner_text()
+    page.close()
+
+    editor.goto(survey_url)
+    assert "Antworten: weniger als 5 Personen" in editor.content()
+    submit(editor, "Beenden")
+    assert "Die Bedarfsabfrage ist beendet." in editor.content()
+    assert "Es haben weniger als 5 Personen geantwortet." in editor.content()
+    assert editor.locator("table.survey-results").count() == 0
+    problems += axe_violations(editor, "closed survey with hidden results")
+    editor.close()
+    assert not problems, "\n".join(problems)

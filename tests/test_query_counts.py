@@ -8,11 +8,13 @@ import pytest
 from flask import Flask
 from sqlalchemy import select
 
-from quali_kompass.catalogue.models import GuideStep, SessionDate, SessionRegistration
+from quali_kompass.catalogue.models import GuideStep, Material, SessionDate, SessionRegistration
 from quali_kompass.curricula.models import Completion, PlanItem, Requirement, RequirementRule
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
-from quali_kompass.organisation.models import Department, Person
+from quali_kompass.news.models import NewsItem, NewsRead
+from quali_kompass.organisation.models import Department, Person, Team
+from quali_kompass.surveys.models import Survey, SurveyAnswer, SurveyItem
 from tests.conftest import login
 from tests.factories import (
     CompletionFactory,
@@ -26,7 +28,9 @@ from tests.factories import (
 
 # (role, URL, statements) – the login session and the person are loaded on every page (2 statements).
 PAGES = [
-    ("employee", "/", 13),  # Mein Kompass: the statuses (5), the plan and the records
+    # Mein Kompass: the statuses (5), the plan and the records; the latest news, the new material and the new
+    # versions of the person's department (3, news.queries); the open surveys (1, surveys/_open_surveys.html)
+    ("employee", "/", 17),
     ("employee", "/konto", 7),
     ("employee", "/benachrichtigungen", 5),  # one page of notifications and their number
     ("lead", "/team", 7),  # with the departments the person heads, for links to their overviews
@@ -55,9 +59,10 @@ PAGES = [
     ("employee", "/katalog?suche=Schritt+Bild", 12),
     ("employee", "/katalog?suche=Xylophon", 9),  # nothing found: no items to load
     ("employee", "/katalog?suche=und+die", 8),  # stop words only: no look-up either
-    ("employee", "/katalog/{material}", 8),
-    ("employee", "/katalog/{session}", 10),
-    ("employee", "/katalog/{guide}?schritt=2", 9),
+    # a material's page: its feedback section adds one statement (the viewer's own ratings and the answered comments)
+    ("employee", "/katalog/{material}", 9),
+    ("employee", "/katalog/{session}", 11),
+    ("employee", "/katalog/{guide}?schritt=2", 10),
     ("employee", "/katalog/{guide}/drucken", 7),
     ("editor", "/redaktion/material/{guide}", 12),
     ("editor", "/redaktion/material/{session}", 13),
@@ -79,6 +84,28 @@ PAGES = [
     ("employee", "/kompass/nachweis.pdf", 10),
     ("employee", "/kompass/termine.ics", 8),
     ("lead", "/team/vorschlaege", 5),
+    # statistics: the catalogue by kind, topic (counts and names) and tool, the most used materials, the departments'
+    # current snapshot and the past months' (statistics.queries), the teams led (navigation) – never the records
+    ("employee", "/statistik", 10),
+    ("admin", "/statistik", 11),  # and the teams' current snapshot
+    ("admin", "/statistik/export.csv", 10),
+    # news: one page of the person's news and their number (the read marks come in the same statement)
+    ("employee", "/neuigkeiten", 5),
+    # an item with its read mark, its departments, its material and the person's department (news.queries)
+    ("employee", "/neuigkeiten/{news}", 7),
+    ("editor", "/neuigkeiten/{news}", 8),  # and the editor's departments, for the link to edit it
+    ("editor", "/redaktion/neuigkeiten", 7),  # the news, their number, their departments, the editor's departments
+    # the item, its departments and material, the departments and published material to choose from
+    ("editor", "/redaktion/neuigkeiten/{news}", 9),
+    # needs surveys: the list with the response counts of all listed surveys in one statement (surveys.queries);
+    # for editors also the departments they are limited to (none here: all)
+    ("editor", "/redaktion/bedarfsabfragen", 6),
+    ("admin", "/redaktion/bedarfsabfragen", 5),
+    ("editor", "/redaktion/bedarfsabfragen/neu", 7),  # the editor's departments, all departments, topics, tools
+    # the survey with its department and author, its items, the editor's departments, respondents, counts per level
+    ("editor", "/redaktion/bedarfsabfragen/{survey}", 8),
+    # the survey, its items, the person's current team (2: membership, team) and their own answers
+    ("employee", "/bedarfsabfragen/{open_survey}", 8),
 ]
 
 
@@ -164,9 +191,32 @@ def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url
                 )
             db.session.add(PlanItem(person_id=org.employee.id, wish="Excel", reason="R"))
             db.session.commit()
+    news = None
+    if url == "/" or "neuigkeiten" in url:  # nor more news, for more departments, with more material, read or not
+        with app.app_context():
+            departments = [db.session.get(Department, org.dept_a.id), db.session.get(Department, org.dept_b.id)]
+            linked = db.session.scalars(select(Material).where(Material.status == "published")).all()
+            items = [
+                NewsItem(title=f"Neuigkeit {n}", body="**Text**", pinned=n == 2, all_departments=n % 2 == 0)
+                for n in range(6)
+            ]
+            for n, item in enumerate(items):
+                item.departments = [] if item.all_departments else departments[: 1 + n % 2]
+                item.materials = linked[:3]
+            db.session.add_all(items)
+            db.session.flush()
+            db.session.add(NewsRead(person_id=org.employee.id, news_id=items[1].id))
+            db.session.commit()
+            news = items[0].id
+    survey = open_survey = None
+    if url == "/" or "bedarfsabfragen" in url:  # nor more surveys, items and answers
+        survey, open_survey = _surveys(app, org, topic.id, [tool.id for tool in tools])
     client = app.test_client()
     login(client, getattr(org, role).email)
     url = url.format(
+        survey=survey,
+        open_survey=open_survey,
+        news=news,
         team_a=org.team_a.id,
         dept_a=org.dept_a.id,
         employee=org.employee.id,
@@ -183,6 +233,41 @@ def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url
         response = client.get(url)
     assert response.status_code == 200
     assert counter.count == expected, "\n".join(counter.statements)
+
+
+def _surveys(app: Flask, org, topic_id: int, tool_ids: list[int]) -> tuple[int, int]:
+    """A closed survey of department A with six respondents, and an open one the employee answered."""
+    with app.app_context():
+        people = [org.employee.id, org.lead.id, org.head.id] + [
+            PersonFactory(team=db.session.get(Team, org.team_a.id)).id for _ in range(3)
+        ]
+        ids = []
+        for state, closes_on in (("closed", date.today() - timedelta(days=1)), ("open", date.today() + timedelta(7))):
+            items = [SurveyItem(position=1, label="Thema", topic_id=topic_id)] + [
+                SurveyItem(position=n, label=f"Werkzeug {n}", tool_id=tool_id) for n, tool_id in enumerate(tool_ids, 2)
+            ]
+            survey = Survey(title=state, department_id=org.dept_a.id, state=state, closes_on=closes_on, items=items)
+            db.session.add(survey)
+            db.session.flush()
+            answering = people if state == "closed" else people[:1]
+            db.session.add_all(
+                SurveyAnswer(survey_item_id=item.id, person_id=person_id, level=(person_id + item.id) % 3)
+                for item in items
+                for person_id in answering
+            )
+            ids.append(survey.id)
+        # and one the employee has not answered yet, for the start page's notice
+        db.session.add(
+            Survey(
+                title="neu",
+                department_id=org.dept_a.id,
+                state="open",
+                closes_on=date.today() + timedelta(days=7),
+                items=[SurveyItem(position=1, label="Thema", topic_id=topic_id)],
+            )
+        )
+        db.session.commit()
+        return ids[0], ids[1]
 
 
 EXPORTS = ["/team/{team}/export.csv", "/team/{team}/export.xlsx", "/team/{team}/drucken"]

@@ -420,7 +420,8 @@ def test_no_hits_gives_tips(employee: FlaskClient, org, create) -> None:
     assert "Zu „Posteingang“ gibt es mit den gewählten Filtern kein Angebot." in page
     assert "Verwenden Sie weniger Wörter" in page and "Prüfen Sie die Schreibweise." in page
     assert '<a class="kern-link" href="/katalog?suche=Posteingang">Nach „Posteingang“ ohne Filter suchen</a>' in page
-    assert "Qualifizierungsbedarf" not in page  # no form for needs yet
+    # The needs form takes over the search and the topic.
+    assert f'href="/bedarf/neu?suche=Posteingang&amp;thema={topic.id}">Teilen Sie uns Ihren' in page
 
     page = employee.get("/katalog?suche=Xylophon").text
     assert "Zu „Xylophon“ gibt es noch kein Angebot." in page and "ohne Filter suchen" not in page
@@ -429,14 +430,15 @@ def test_no_hits_gives_tips(employee: FlaskClient, org, create) -> None:
     assert "Ihre Suche enthält nur sehr häufige Wörter" in page
 
 
-def test_no_hits_offers_to_state_a_need_once_there_is_a_form(make_app: Callable[..., Flask]) -> None:
+def test_no_hits_offers_to_state_a_need(make_app: Callable[..., Flask]) -> None:
     app = make_app()
-    app.add_url_rule("/bedarf/neu", endpoint="needs.new_need", view_func=lambda: "Bedarf")
     people = build_org(app)
     client = app.test_client()
     login(client, people.employee.email)
     page = client.get("/katalog?suche=Xylophon").text
-    assert '<a class="kern-link" href="/bedarf/neu">Teilen Sie uns Ihren Qualifizierungsbedarf mit</a>' in page
+    link = '<a class="kern-link" href="/bedarf/neu?suche=Xylophon">Teilen Sie uns Ihren Qualifizierungsbedarf mit</a>'
+    assert link in page
+    assert client.get("/bedarf/neu?suche=Xylophon").status_code == 200
 
 
 # The index follows every change ---------------------------------------------------------------------------------

@@ -71,9 +71,19 @@ ACTION_LABELS = {
     "plan_item_withdrawn": _l("Vorschlag zurückgezogen"),
     "plan_item_approved": _l("Vorschlag zugestimmt"),
     "plan_item_declined": _l("Vorschlag abgelehnt"),
+    "need_stated": _l("Qualifizierungsbedarf gemeldet"),
+    "need_answered": _l("Qualifizierungsbedarf beantwortet"),
     "retention_applied": _l("Aufbewahrungsfristen angewendet"),
     "reminders_created": _l("Erinnerungen erstellt (täglicher Lauf)"),
     "reminders_sent": _l("Erinnerung an Beschäftigte gesendet"),
+    "survey_created": _l("Bedarfsabfrage angelegt"),
+    "survey_opened": _l("Bedarfsabfrage versendet"),
+    "survey_closed": _l("Bedarfsabfrage beendet"),
+    "feedback_replied": _l("Kommentar zu Material beantwortet"),
+    "feedback_reply_changed": _l("Antwort auf Kommentar geändert"),
+    "news_created": _l("Neuigkeit angelegt"),
+    "news_changed": _l("Neuigkeit geändert"),
+    "news_deleted": _l("Neuigkeit gelöscht"),
 }
 
 
@@ -113,4 +123,8 @@ OBJECT_TYPE_LABELS = {
     "requirement": _l("Pflichtschulung"),
     "completion": _l("Nachweis"),
     "plan_item": _l("Qualifizierungsplan"),
+    "need": _l("Qualifizierungsbedarf"),
+    "survey": _l("Bedarfsabfrage"),
+    "material_feedback": _l("Rückmeldung zu Material"),
+    "news_item": _l("Neuigkeit"),
 }

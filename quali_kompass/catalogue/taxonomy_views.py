@@ -20,6 +20,8 @@ EDITOR_NAV = (
     ("catalogue.editor_materials", _l("Material"), "catalogue.editor_"),
     ("catalogue.topics", _l("Themen"), "catalogue.topic"),
     ("catalogue.tools", _l("Werkzeuge"), "catalogue.tool"),
+    ("news.editor_list", _l("Neuigkeiten"), "news.editor_"),
+    ("needs.overview", _l("Gemeldeter Bedarf"), ("needs.overview", "needs.need", "needs.unmet")),
 )
 
 

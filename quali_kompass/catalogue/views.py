@@ -108,6 +108,7 @@ def _guide(material: Material, requested: int | None = None) -> dict:
 @login_required
 def material(material_id: int) -> str:
     from quali_kompass.curricula.completion_views import material_completion_context
+    from quali_kompass.feedback.views import material_feedback_context
 
     material = _visible_material_or_404(material_id)
     return render_template(
@@ -119,6 +120,7 @@ def material(material_id: int) -> str:
         **_sessions(material),
         **_guide(material, request.args.get("schritt", type=int)),
         **material_completion_context(material, current_user),
+        **material_feedback_context(material, current_user),
     )
 
 

@@ -1,6 +1,7 @@
 """Completion records (Nachweise): marked by the person, recorded or reset by leads and admins, attendance confirmed.
 
-Services flush and audit; views commit. Days are Europe/Berlin calendar days.
+Services flush and audit; views commit. Days are Europe/Berlin calendar days. Every write also updates the
+statistics' aggregate tables in the same transaction (``statistics.services``).
 """
 
 from __future__ import annotations
@@ -22,6 +23,7 @@ from quali_kompass.database import utcnow
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Membership, Person
+from quali_kompass.statistics import services as statistics
 
 SELF_STUDY_KINDS = ("video", "guide", "document", "link")
 EARLIEST_DAY = date(2000, 1, 1)
@@ -163,6 +165,7 @@ def mark_done(person: Person, material: Material) -> Completion:
     )
     if completion is None:  # a parallel request was first
         return _standing_on(person.id, material.id, today)
+    statistics.completion_added([completion])
     audit(
         "completion_marked",
         completion,
@@ -200,6 +203,7 @@ def _reset(completion: Completion, actor: Person, reason: str) -> None:
     completion.reset_by_id = actor.id
     completion.reset_reason = reason
     db.session.flush()
+    statistics.completion_removed([completion])
 
 
 def _check_manager(actor: Person, person: Person) -> None:
@@ -239,6 +243,7 @@ def record(actor: Person, person: Person, material: Material, completed_on: date
     )
     if completion is None:
         raise ServiceError(taken, "completed_on")
+    statistics.completion_added([completion])
     audit(
         "completion_recorded",
         completion,
@@ -307,6 +312,7 @@ def confirm_attendance(actor: Person, session_date: SessionDate, person_ids: lis
         )
         if completion is not None:
             confirmed.append(completion)
+    statistics.completion_added(confirmed)
     if confirmed:
         audit(
             "attendance_confirmed",

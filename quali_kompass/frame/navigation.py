@@ -26,7 +26,19 @@ class NavItem:
 
 NAVIGATION = (
     NavItem(_l("Mein Kompass"), "frame.home", lambda person: True),
-    NavItem(_l("Katalog"), "catalogue.browse", lambda person: True, ("catalogue.browse", "catalogue.material")),
+    NavItem(
+        _l("Katalog"),
+        "catalogue.browse",
+        lambda person: True,
+        ("catalogue.browse", "catalogue.material", "feedback.give"),
+    ),
+    NavItem(_l("Neuigkeiten"), "news.index", lambda person: True, ("news.index", "news.item")),
+    NavItem(
+        _l("Qualifizierungsbedarf"),
+        "needs.my_needs",
+        lambda person: True,
+        ("needs.my_needs", "needs.new_need"),
+    ),
     NavItem(_l("Mein Team"), "organisation.my_teams", lambda person: person.is_lead, "organisation.my_team"),
     NavItem(
         _l("Pflichtschulungen"),
@@ -44,8 +56,26 @@ NAVIGATION = (
         _l("Redaktion"),
         "catalogue.editor_materials",
         lambda person: person.can_edit_catalogue,
-        ("catalogue.editor_", "catalogue.topic", "catalogue.tool"),
+        (
+            "catalogue.editor_",
+            "catalogue.topic",
+            "catalogue.tool",
+            "news.editor_",
+            # not feedback.give: that is the material page's form
+            "feedback.overview",
+            "feedback.material",
+            "feedback.reply",
+            # not surveys.answer: that is a member's page
+            "surveys.overview",
+            "surveys.new",
+            "surveys.survey",
+            # not needs.my_needs / needs.new_need: those are everyone's pages
+            "needs.overview",
+            "needs.need",
+            "needs.unmet",
+        ),
     ),
+    NavItem(_l("Statistik"), "statistics.overview", lambda person: True, "statistics."),
     NavItem(_l("Protokoll"), "audit.log", lambda person: person.can_read_audit_log, "audit."),
     NavItem(_l("Mein Konto"), "accounts.account", lambda person: True),
 )

@@ -11,10 +11,12 @@ from werkzeug.wrappers import Response
 
 from quali_kompass.curricula import kompass, plan, queries
 from quali_kompass.curricula.status import berlin_today
+from quali_kompass.database import utcnow
 from quali_kompass.extensions import csrf, db, limiter
 from quali_kompass.frame import blueprint
 from quali_kompass.frame.navigation import navigation
 from quali_kompass.frame.security import safe_next_url
+from quali_kompass.news import queries as news_queries
 
 
 @blueprint.app_context_processor
@@ -29,6 +31,7 @@ def home() -> str:
     today = berlin_today()
     items = queries.person_items(current_user.id, today)
     plan_items = db.session.scalars(plan.person_plan(current_user.id)).all()
+    now = utcnow()
     return render_template(
         "frame/home.html",
         groups=kompass.group_items(items),
@@ -38,6 +41,9 @@ def home() -> str:
         pending=[item for item in plan_items if item.state == "proposed"],
         completions=kompass.standing_completions(current_user.id)[: kompass.LATEST_COMPLETIONS],
         today=today,
+        news=news_queries.latest_news(current_user.id, now),
+        new_materials=news_queries.new_materials(current_user.id, now),
+        new_versions=news_queries.recompletion_versions(current_user.id, now),
     )
 
 

@@ -158,4 +158,49 @@ def compose(notification: Notification) -> Message:
             link=url_for("organisation.my_teams"),
             link_label=_("Zur Teamübersicht"),
         )
+    if kind == "survey_open":
+        survey_id = params.get("survey_id")
+        return Message(
+            _("Bedarfsabfrage: %(title)s", title=title),
+            [
+                _(
+                    "Welche Schulungen brauchen Sie? Bitte geben Sie bis zum %(day)s an, bei welchen Themen und "
+                    "Werkzeugen Sie Bedarf haben. Ihre Angaben werden nur zusammengefasst ausgewertet.",
+                    day=day(params.get("closes_on")),
+                )
+            ],
+            link=url_for("surveys.answer", survey_id=survey_id) if survey_id else None,
+            link_label=_("Zur Bedarfsabfrage"),
+        )
+    if kind == "need_answered":
+        return _need_answered(params, title)
     return Message(_("Benachrichtigung"))
+
+
+def _need_answered(params: dict, title: str) -> Message:
+    """An editor answered a qualification need (needs.services.answer)."""
+    state = params.get("state")
+    paragraphs = []
+    if params.get("team"):
+        team = params["team"]
+        paragraphs.append(_("Es geht um den Bedarf, den Sie für Ihr Team %(team)s gemeldet haben.", team=team))
+    if state == "met":
+        heading = _("Passendes Angebot für Ihren Bedarf: %(title)s", title=title)
+        paragraphs.append(_("Die Redaktion hat diese Angebote für Ihren Bedarf ausgewählt:"))
+    elif state == "declined":
+        heading = _("Antwort auf Ihren Bedarf: %(title)s", title=title)
+        paragraphs.append(_("Die Redaktion erstellt zu diesem Bedarf kein eigenes Angebot."))
+    else:
+        heading = _("Ihr Bedarf ist in Arbeit: %(title)s", title=title)
+        paragraphs.append(_("Die Redaktion arbeitet an einem Angebot für Ihren Bedarf."))
+    items = list(params.get("materials") or []) if state == "met" else []
+    if params.get("reply"):
+        paragraphs.append(_("Antwort der Redaktion: %(reply)s", reply=params["reply"]))
+    need_id = params.get("need_id")
+    return Message(
+        heading,
+        paragraphs,
+        items,
+        link=url_for("needs.my_needs", _anchor=f"bedarf-{need_id}") if need_id else url_for("needs.my_needs"),
+        link_label=_("Zu Ihrem Qualifizierungsbedarf"),
+    )

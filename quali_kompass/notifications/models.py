@@ -20,6 +20,8 @@ KINDS = (
     "plan_declined",
     "reminder",  # sent by a lead or head
     "digest",  # a lead's weekly digest of their teams' overdue items
+    "survey_open",  # a needs survey was sent to the person's department
+    "need_answered",  # an editor answered a qualification need (needs.services.answer)
 )
 MAIL_STATES = ("pending", "sent", "failed")
 MAX_MAIL_ATTEMPTS = 5

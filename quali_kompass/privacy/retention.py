@@ -11,9 +11,11 @@ from quali_kompass.accounts.models import LoginSession, PasswordResetToken
 from quali_kompass.catalogue.models import SessionRegistration
 from quali_kompass.curricula.models import Completion, PlanItem
 from quali_kompass.extensions import db
+from quali_kompass.news.models import NewsRead
 from quali_kompass.notifications.models import Notification
 from quali_kompass.organisation.models import Membership, Person
 from quali_kompass.review.models import AccessLogEntry
+from quali_kompass.statistics import services as statistics
 
 ANONYMOUS_EMAIL_SUFFIX = "@invalid"
 
@@ -80,12 +82,16 @@ def apply_retention(
                 )
             )
         result.people = len(ids)
+        statistics.forget_people(ids)  # the usage counts lose these records too
         result.completions = _delete(Completion, Completion.person_id.in_(ids))
         result.plan_items = _delete(PlanItem, PlanItem.person_id.in_(ids))
         result.registrations = _delete(SessionRegistration, SessionRegistration.person_id.in_(ids))
         result.login_sessions = _delete(LoginSession, LoginSession.person_id.in_(ids))
         _delete(PasswordResetToken, PasswordResetToken.person_id.in_(ids))
         result.notifications = _delete(Notification, Notification.person_id.in_(ids))
+        _delete(NewsRead, NewsRead.person_id.in_(ids))
+        # Ratings, stated needs and survey answers stay, tied to the anonymous record: they count in aggregates
+        # that must not change after the fact, and nobody ever saw them with a name.
     result.access_log_entries = _delete(AccessLogEntry, AccessLogEntry.at < now - timedelta(days=access_log_days))
     result.notifications += _delete(Notification, Notification.created_at < now - timedelta(days=notification_days))
     return result

@@ -153,8 +153,11 @@ def rates_svg(rows: Sequence[Row], prefix: str = "chart-rates") -> Markup:
     )
 
 
-def trend_svg(rows: Sequence[Row], prefix: str = "chart-trend") -> Markup:
-    """Columns, one per month: the share fulfilled at its end (today for the current month), "–" where none."""
+def trend_svg(rows: Sequence[Row], prefix: str = "chart-trend", description: str | None = None) -> Markup:
+    """Columns, one per month: the share fulfilled at its end (today for the current month), "–" where none.
+
+    ``description`` replaces the team page's text alternative (e.g. for the whole organisation's statistics).
+    """
     left, plot, baseline = 48, 160, 184  # 24 above the plot for the 100 % label
     slot = (TREND_WIDTH - left - 4) / max(len(rows), 1)
     column = min(24, slot - 6)
@@ -184,7 +187,8 @@ def trend_svg(rows: Sequence[Row], prefix: str = "chart-trend") -> Markup:
         TREND_WIDTH,
         baseline + 44,
         gettext("Anteil erfüllter Pflichtschulungen in den letzten 12 Monaten"),
-        gettext(
+        description
+        or gettext(
             "Säulendiagramm: je Monat der Anteil der erfüllten Pflichtschulungen aller Teammitglieder am Monatsende, "
             "für den laufenden Monat heute. Die Zahlen stehen auch in der Tabelle unter dem Diagramm."
         ),

@@ -1,0 +1,72 @@
+"""The statistics page (everyone) and its CSV export (admins): aggregates only, from the aggregate tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, render_template
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from quali_kompass.accounts.login import permission_required
+from quali_kompass.curricula.status import berlin_today
+from quali_kompass.statistics import blueprint, figures, queries
+
+CSV_TYPE = "text/csv; charset=utf-8"
+
+
+def sees_teams(person: Any) -> bool:
+    """Figures per team are for admins; everyone else sees departments and the organisation."""
+    return person.can_manage_organisation
+
+
+def _statistics(with_teams: bool) -> dict[str, Any]:
+    """Everything the page and the export show: one statement per table (seven, eight with the teams)."""
+    today = berlin_today()
+    department_tallies = queries.by_department()
+    overall = figures.total(_("Alle Fachbereiche"), department_tallies)
+    return {
+        "today": today,
+        "kinds": figures.kind_counts(queries.by_kind()),
+        "topics": queries.by_topic(),
+        "tools": queries.by_tool(),
+        "usage": figures.usage_figures(queries.most_used()),
+        "departments": figures.suppress(department_tallies) if not overall.suppressed else [],
+        "overall": overall,
+        "teams": _teams(overall) if with_teams else [],
+        "trend": figures.trend(today, queries.past_months(today, 11), overall),
+    }
+
+
+def _teams(overall: figures.Figure) -> list[figures.Figure]:
+    teams = queries.by_team()  # also when hidden: the same statements whatever the figures
+    return [] if overall.suppressed else figures.suppress_teams(teams)
+
+
+@blueprint.route("/statistik")
+@login_required
+def overview() -> str:
+    with_teams = sees_teams(current_user)
+    return render_template(
+        "statistics/overview.html", with_teams=with_teams, too_few=figures.TOO_FEW, **_statistics(with_teams)
+    )
+
+
+@blueprint.route("/statistik/export.csv")
+@permission_required(sees_teams)
+def export_csv() -> Response:
+    data = _statistics(with_teams=True)
+    content = figures.to_csv(
+        data["kinds"],
+        data["topics"],
+        data["tools"],
+        data["usage"],
+        data["departments"],
+        data["overall"],
+        data["teams"],
+        data["trend"].points,
+    )
+    response = Response(content, mimetype=CSV_TYPE)
+    response.headers.set("Content-Disposition", "attachment", filename=figures.file_name(data["today"]))
+    response.headers["Cache-Control"] = "no-store"
+    return response
