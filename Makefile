@@ -28,7 +28,9 @@ run: $(STAMP) translations
 	@echo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
-test: $(STAMP) translations test-sqlite test-postgresql
+# The two database passes run side by side; each one's output is shown as a block when it ends.
+test: $(STAMP) translations
+	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql
 
 # With PostgreSQL configured, the browser tests run once, in the PostgreSQL pass (the production database);
 # everything else runs on both databases.

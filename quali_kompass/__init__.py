@@ -26,9 +26,11 @@ def create_app(config: Any = None) -> Flask:
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)
+    from quali_kompass import logs
     from quali_kompass.frame import security
 
     security.install(app)
+    logs.install(app)
     return app
 
 

@@ -130,13 +130,19 @@ def search_reindex() -> None:
 
 
 from quali_kompass.notifications.cli import send_reminders  # noqa: E402
+from quali_kompass.operations.cli import backup, check_files_command, restore  # noqa: E402
+from quali_kompass.operations.deploy_check import check_deploy  # noqa: E402
 from quali_kompass.privacy.cli import retention  # noqa: E402
 from quali_kompass.statistics.cli import statistics_rebuild, statistics_refresh  # noqa: E402
 
 commands = [
+    backup,
+    check_deploy,
+    check_files_command,
     create_admin,
     demo_data,
     import_org,
+    restore,
     retention,
     search_reindex,
     send_reminders,

@@ -68,6 +68,8 @@ class Config:
         self.QK_LOGIN_LIMIT_ACCOUNT = os.environ.get("QK_LOGIN_LIMIT_ACCOUNT", "5 per minute;20 per hour")
         self.QK_LOGIN_LIMIT_CLIENT = os.environ.get("QK_LOGIN_LIMIT_CLIENT", "30 per minute;200 per hour")
         self.QK_TRUSTED_PROXIES = _int("QK_TRUSTED_PROXIES", 0)
+        # "json": one JSON object per line on stderr (production); "text": readable lines for local development.
+        self.QK_LOG_FORMAT = os.environ.get("QK_LOG_FORMAT", "json").strip().lower()
 
         self.BABEL_DEFAULT_LOCALE = "de"
         self.BABEL_DEFAULT_TIMEZONE = "Europe/Berlin"

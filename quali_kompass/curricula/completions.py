@@ -45,8 +45,13 @@ def may_manage(actor: Person, person: Person) -> bool:
 
 
 def may_see_attendance(actor: Person, session_date: SessionDate) -> bool:
-    """The attendance page: the date's trainer, admins, and leads (who see only their own people there)."""
-    return actor.is_admin or session_date.trainer_id == actor.id or actor.is_lead
+    """The attendance page: the date's trainer, admins, and leads (who see only their own people there).
+
+    Leads only of material they may see: a draft's date is no one's business but its editors'.
+    """
+    if actor.is_admin or session_date.trainer_id == actor.id:
+        return True
+    return actor.is_lead and session_date.material.is_visible_to(actor)
 
 
 def confirms_everyone(actor: Person, session_date: SessionDate) -> bool:

@@ -13,6 +13,7 @@ from werkzeug.exceptions import HTTPException
 from werkzeug.middleware.proxy_fix import ProxyFix
 from werkzeug.wrappers import Response
 
+from quali_kompass import logs
 from quali_kompass.extensions import db
 
 CONTENT_SECURITY_POLICY = (
@@ -76,8 +77,10 @@ def _set_headers(response: Response) -> Response:
 
 
 def _error_page(error: HTTPException) -> tuple[str, int]:
-    db.session.rollback()
     code = error.code or 500
+    if code == 500:
+        return _server_error(error)
+    db.session.rollback()
     if request.accept_mimetypes.best == "application/json" and not request.accept_mimetypes.accept_html:
         return {"error": error.name, "status": code}, code  # type: ignore[return-value]
     template = f"errors/{code}.html" if code in {400, 403, 404, 405, 413, 429} else "errors/error.html"
@@ -85,9 +88,16 @@ def _error_page(error: HTTPException) -> tuple[str, int]:
 
 
 def _server_error(error: Exception) -> tuple[str, int]:
-    current_app.logger.exception("Unhandled error on %s", request.path)
-    db.session.rollback()
-    return render_template("errors/500.html", code=500), 500
+    """Log the error with a reference, undo the request's changes, show the reference but no details."""
+    reference = logs.request_id()
+    try:
+        db.session.rollback()
+    finally:
+        logs.load_person()  # after the rollback: a failed transaction would refuse the query
+        current_app.logger.error(
+            "Unhandled error on %s %s", request.method, request.path, exc_info=error, extra={"reference": reference}
+        )
+    return render_template("errors/500.html", code=500, reference=reference), 500
 
 
 def _csrf_error(error: CSRFError) -> tuple[str, int]:
