@@ -102,14 +102,28 @@ def migrated_database(request: pytest.FixtureRequest, tmp_path_factory: pytest.T
 
 
 def _truncate_all(database_url: str) -> None:
+    """Empty the tables a test filled and restart every id sequence.
+
+    TRUNCATE costs about as much for an empty table as for a full one, so only the tables that hold rows are
+    truncated (found in one statement); the sequences restart in one more, as if every table had been truncated.
+    """
     engine = create_engine(database_url)
     try:
         with engine.begin() as connection:
             tables = connection.scalars(
                 text("SELECT tablename FROM pg_tables WHERE schemaname = 'public' AND tablename != 'alembic_version'")
             ).all()
-            if tables:
-                connection.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+            probe = " UNION ALL ".join(f"SELECT '{table}' WHERE EXISTS (SELECT 1 FROM \"{table}\")" for table in tables)
+            filled = connection.scalars(text(probe)).all() if tables else []
+            if filled:
+                quoted = ", ".join(f'"{table}"' for table in filled)
+                connection.execute(text(f"TRUNCATE {quoted} CASCADE"))
+            connection.execute(
+                text(
+                    "SELECT setval(c.oid, 1, false) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
+                    "WHERE c.relkind = 'S' AND n.nspname = 'public'"
+                )
+            )
     finally:
         engine.dispose()
 
