@@ -17,14 +17,22 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import create_engine, text
 from sqlalchemy.engine import make_url
 
 from quali_kompass import create_app
+from quali_kompass.accounts import passwords
 from quali_kompass.extensions import db
 from tests.factories import TEST_PASSWORD, DepartmentFactory, PersonFactory, TeamFactory
+
+# Every login verifies the password with argon2id at 64 MiB and 3 passes (about 150 ms: slow on purpose). The tests
+# log in thousands of times, so their hashes use the smallest parameters; argon2 reads the parameters from the hash,
+# so the code under test runs unchanged. The production parameters are pinned in tests/test_accounts.py.
+PRODUCTION_HASHER = passwords._hasher
+passwords._hasher = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 POSTGRES_URL = os.environ.get("QK_TEST_DATABASE_URL", "")
 IN_CI = bool(os.environ.get("CI"))

@@ -83,7 +83,13 @@ def audit_actions(app: Flask, person_id: int) -> list[str]:
 
 
 # Passwords ---------------------------------------------------------------------------------------------
-def test_a_new_password_is_stored_as_argon2id_with_64_mib(app: Flask, client: FlaskClient, people) -> None:
+def test_a_new_password_is_stored_as_argon2id_with_64_mib(
+    app: Flask, client: FlaskClient, people, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from quali_kompass.accounts import passwords
+    from tests.conftest import PRODUCTION_HASHER
+
+    monkeypatch.setattr(passwords, "_hasher", PRODUCTION_HASHER)  # the suite hashes cheaply (see conftest)
     login(client, people.erika.email)
     assert change_password(client, TEST_PASSWORD, "Neues Kompass-Passwort 2026").status_code == 302
 
