@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from math import ceil
 from typing import Any
 
 from flask import abort, flash
@@ -26,3 +28,39 @@ def show_refusal(form, error: ServiceError) -> None:
         field.errors = [*field.errors, error.message] if isinstance(field.errors, list) else [error.message]
     else:
         flash(error.message, "error")
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One page of a list computed in Python, shaped like Flask-SQLAlchemy's pagination for the ``pagination``
+    macro."""
+
+    items: list
+    page: int
+    per_page: int
+    total: int
+
+    @classmethod
+    def of(cls, rows: list, number: int, per_page: int) -> ListPage:
+        """Page ``number`` (from 1) of ``rows``."""
+        return cls(rows[(number - 1) * per_page : number * per_page], number, per_page, len(rows))
+
+    @property
+    def pages(self) -> int:
+        return max(1, ceil(self.total / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from math import ceil
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
@@ -23,7 +22,7 @@ from quali_kompass.curricula.status import STATES, berlin_today
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team
-from quali_kompass.web import show_refusal
+from quali_kompass.web import ListPage, show_refusal
 
 PER_PAGE = 50
 
@@ -152,36 +151,6 @@ class AssignedRow:
     status: Any
 
 
-@dataclass(frozen=True)
-class ListPage:
-    """One page of a list, shaped like Flask-SQLAlchemy's pagination for the ``pagination`` macro."""
-
-    items: list
-    page: int
-    per_page: int
-    total: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
 def _assigned(requirement: Requirement, today: date) -> list[AssignedRow]:
     """Everyone assigned whom the viewer may see: admins all, the others the people of the teams they review."""
     statuses = queries.requirement_statuses(requirement, today) if _is_active(requirement, today) else []
@@ -217,7 +186,7 @@ def _render_requirement(
     today = berlin_today()
     rows = _assigned(requirement, today)
     page_number = max(1, request.args.get("seite", 1, type=int) or 1)
-    page = ListPage(rows[(page_number - 1) * PER_PAGE : page_number * PER_PAGE], page_number, PER_PAGE, len(rows))
+    page = ListPage.of(rows, page_number, PER_PAGE)
     counts = rendering.grouped_counts(rendering.state_counts([row.status.state for row in rows]))
     manageable = requirements.can_manage(current_user, requirement)
     if manageable and requirement.ended_on is None and rule_form is None:

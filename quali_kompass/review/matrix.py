@@ -10,6 +10,7 @@ from typing import Any
 from quali_kompass.curricula.queries import PersonItem
 from quali_kompass.curricula.rendering import COUNT_GROUPS
 from quali_kompass.curricula.status import DONE, EXPIRED, FULFILLED, OVERDUE, RENEWAL_DUE, Status
+from quali_kompass.web import ListPage
 
 PER_PAGE = 50
 SORTS = ("name", "offen")
@@ -75,32 +76,6 @@ class Row:
 
 
 @dataclass(frozen=True)
-class Page:
-    """One page of rows, shaped for the ``pagination`` macro."""
-
-    items: list[Row]
-    page: int
-    pages: int
-    total: int
-
-    @property
-    def has_prev(self) -> bool:
-        return self.page > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.page < self.pages
-
-    @property
-    def prev_num(self) -> int:
-        return self.page - 1
-
-    @property
-    def next_num(self) -> int:
-        return self.page + 1
-
-
-@dataclass(frozen=True)
 class TeamSummary:
     """How a team stands: its active people, their items by count group, and how many have nothing open."""
 
@@ -119,7 +94,7 @@ class TeamSummary:
 class Matrix:
     columns: list[Column]  # the shown columns
     materials: list[Any]  # every mandatory material of the team (or department), for the filter
-    page: Page
+    page: ListPage
     open_total: int  # open items of all shown people
     filters: Filters = field(default_factory=Filters)
 
@@ -200,8 +175,7 @@ def build(
         columns.append(Column(material, counts))
 
     pages = max((len(rows) + PER_PAGE - 1) // PER_PAGE, 1)
-    number = min(filters.page, pages)
-    page = Page(rows[(number - 1) * PER_PAGE : number * PER_PAGE], number, pages, len(rows))
+    page = ListPage.of(rows, min(filters.page, pages), PER_PAGE)
     return Matrix(columns, all_materials, page, sum(row.open_count for row in rows), filters)
 
 
