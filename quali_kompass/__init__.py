@@ -23,6 +23,9 @@ def create_app(config: Any = None) -> Flask:
     elif config is not None:
         app.config.from_object(config)
 
+    from quali_kompass.web import IdConverter
+
+    app.url_map.converters["int"] = IdConverter
     register_extensions(app)
     register_blueprints(app)
     register_commands(app)

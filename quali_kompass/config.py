@@ -49,6 +49,9 @@ class Config:
         # Large enough for a video; every other kind of upload is held to QK_MAX_REQUEST_MB by the file service.
         self.MAX_CONTENT_LENGTH = max(self.QK_MAX_REQUEST_MB, self.QK_MAX_VIDEO_MB) * 1024 * 1024
         self.QK_UPLOAD_DIR = os.environ.get("QK_UPLOAD_DIR", str(INSTANCE_PATH / "uploads"))
+        # URL prefix of the reverse proxy's internal location for QK_UPLOAD_DIR (nginx: X-Accel-Redirect), e.g.
+        # "/_geschuetzt/"; unset, the app sends files itself.
+        self.QK_ACCEL_REDIRECT = os.environ.get("QK_ACCEL_REDIRECT", "")
 
         self.SESSION_COOKIE_NAME = "qk_session"
         self.SESSION_COOKIE_HTTPONLY = True

@@ -176,7 +176,7 @@ def _email(name: str, taken: set[str]) -> str:
 
 def load_demo(people_per_team: int = 7) -> list[tuple[str, str, str]]:
     """Add the demo organisation to the session; return (role, e-mail, password) of the demo logins."""
-    rng = random.Random(2026)
+    rng = random.Random(2026)  # nosec B311  # seeded for reproducible demo data, never for secrets
     names = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
     rng.shuffle(names)
     taken: set[str] = set()

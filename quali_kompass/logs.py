@@ -159,7 +159,7 @@ def load_person() -> None:
         from flask_login import current_user
 
         current_user._get_current_object()
-    except Exception:  # e.g. the database is gone; the log line goes out without the person
+    except Exception:  # nosec B110  # e.g. the database is gone; the log line goes out without the person
         pass
 
 

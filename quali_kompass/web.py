@@ -7,9 +7,21 @@ from math import ceil
 from typing import Any
 
 from flask import abort, flash
+from werkzeug.routing import IntegerConverter
 
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
+
+# The largest id a database integer column holds; a larger number in a URL names nothing (404), rather than
+# reaching the database, which refuses it (SQLite: OverflowError, PostgreSQL: out of range).
+MAX_ID = 2**31 - 1
+
+
+class IdConverter(IntegerConverter):
+    """``<int:...>`` in every route: non-negative numbers up to MAX_ID."""
+
+    def __init__(self, map: Any, fixed_digits: int = 0, min: int | None = None, max: int | None = MAX_ID) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max)
 
 
 def get_or_404(model: type, object_id: int) -> Any:

@@ -34,7 +34,7 @@ from tests.browser_support import (
     submit,
     unfocusable_indicators,
 )
-from tests.conftest import IN_CI, POSTGRES_URL, _truncate_all, build_org, test_config
+from tests.conftest import IN_CI, POSTGRES_URL, _empty_tables, build_org, test_config
 from tests.factories import TEST_PASSWORD
 from tests.sample import role_person, sample_url_values
 
@@ -75,7 +75,7 @@ def server(browser: Browser, migrated_database: str, tmp_path_factory: pytest.Te
             db.session.remove()
             db.engine.dispose()
         if POSTGRES_URL:
-            _truncate_all(url)
+            _empty_tables(url)
 
 
 @pytest.fixture(scope="module")
@@ -117,6 +117,7 @@ def test_axe_reports_a_known_violation(browser: Browser) -> None:
     assert "image-alt" in found and "label" in found, found
 
 
+@pytest.mark.page_walk
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_passes_axe(page_as: Callable[..., Page], server: LiveServer, role: str) -> None:
     paths = page_paths(server.app, role, server.values)
@@ -132,6 +133,7 @@ def test_every_page_passes_axe(page_as: Callable[..., Page], server: LiveServer,
     assert not problems, f"as {role}, {len(problems)} problem(s) on {len(paths)} pages:\n" + "\n".join(problems)
 
 
+@pytest.mark.page_walk
 @pytest.mark.parametrize("role", ROLES)
 def test_every_page_fits_320_px_without_horizontal_scrolling(
     page_as: Callable[..., Page], server: LiveServer, role: str

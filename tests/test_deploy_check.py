@@ -23,6 +23,7 @@ SAFE_CONFIG: dict[str, Any] = {
     "QK_MAIL_SERVER": "mail.jobcenter.example",
     "QK_MAIL_STARTTLS": True,
     "QK_MAIL_PASSWORD": "",
+    "QK_ACCEL_REDIRECT": "/_geschuetzt/",
 }
 SAFE_ENVIRON = {"QK_SECRET_KEY": SAFE_KEY, "WEB_CONCURRENCY": "4"}
 LOCAL_MOUNTS = [("/", "ext4"), ("/srv/qk", "xfs")]
@@ -55,6 +56,8 @@ def test_the_safe_settings_have_no_findings() -> None:
         ({"RATELIMIT_STORAGE_URI": "memory://"}, {}, ("error", "rate-limit")),
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:////srv/qk/qk.sqlite"}, {}, ("error", "database")),
         ({"QK_MAIL_STARTTLS": False}, {}, ("warning", "mail")),
+        ({"QK_ACCEL_REDIRECT": ""}, {}, ("warning", "files")),
+        ({"QK_ACCEL_REDIRECT": "_geschuetzt"}, {}, ("error", "files")),
     ],
 )
 def test_each_unsafe_setting_is_found(config: dict, environ: dict, expected: tuple) -> None:

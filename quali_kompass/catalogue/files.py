@@ -15,9 +15,11 @@ import tempfile
 import unicodedata
 from collections.abc import Iterable
 from pathlib import Path, PurePosixPath
+from urllib.parse import quote
 
 from flask import abort, current_app, send_file
 from flask_babel import gettext as _
+from PIL import Image
 from sqlalchemy import event
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.datastructures import FileStorage
@@ -29,6 +31,9 @@ from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Person
 
 HEAD_BYTES = 4096
+# Readable by the app's group too, so that a reverse proxy in that group can send the file (QK_ACCEL_REDIRECT);
+# mkstemp alone would leave it to the owner.
+FILE_MODE = 0o640
 CHUNK_BYTES = 1024 * 1024
 EXTENSIONS = {
     "video/mp4": ".mp4",
@@ -52,6 +57,19 @@ TYPE_NAMES = {
 INLINE_TYPES = frozenset({"video/mp4", "video/webm", "image/png", "image/jpeg", "image/webp", "text/vtt"})
 # ISO base media brands of still images (HEIF, AVIF, …): an ``ftyp`` box, but not a video.
 IMAGE_BRANDS = (b"hei", b"hev", b"mif1", b"msf1", b"avif", b"avis", b"jp2 ", b"crx ")
+# File name endings that fit each type; a download whose name ends otherwise gets the type's own ending.
+NAME_SUFFIXES = {
+    "video/mp4": (".mp4", ".m4v"),
+    "video/webm": (".webm",),
+    "image/png": (".png",),
+    "image/jpeg": (".jpg", ".jpeg", ".jpe"),
+    "image/webp": (".webp",),
+    "text/vtt": (".vtt",),
+    "application/pdf": (".pdf",),
+}
+# Images are opened with Pillow (guide PDF); larger ones are refused before anything decodes them.
+IMAGE_FORMATS = {"image/png": "PNG", "image/jpeg": "JPEG", "image/webp": "WEBP"}
+MAX_IMAGE_PIXELS = 40_000_000
 STORAGE_NAME = re.compile(r"[0-9a-f]{32}\.[a-z0-9]{2,5}")
 
 _WRITTEN = "qk_files_written"  # final paths of files written in the current transaction
@@ -89,11 +107,16 @@ def type_names(content_types: Iterable[str]) -> str:
 
 def clean_display_name(name: str | None, content_type: str) -> str:
     """The file's own name as the person knows it: no folders, no control characters, at most 255 characters."""
+    return clean_file_name(name, _("Datei") + EXTENSIONS[content_type])
+
+
+def clean_file_name(name: str | None, fallback: str) -> str:
+    """A file name as sent by a browser, without folders, control or direction characters; ``fallback`` if empty."""
     name = PurePosixPath((name or "").replace("\\", "/")).name
     name = unicodedata.normalize("NFC", "".join(char for char in name if unicodedata.category(char)[0] != "C"))
     name = name.strip().lstrip(".").strip()
     if not name:
-        name = _("Datei") + EXTENSIONS[content_type]
+        name = fallback
     if len(name) > 255:
         stem, dot, suffix = name.rpartition(".")
         name = f"{stem[: 254 - len(suffix)]}.{suffix}" if dot and len(suffix) <= 10 else name[:255]
@@ -135,6 +158,7 @@ def store(upload: FileStorage, allowed: Iterable[str], max_bytes: int, person: P
         digest = hashlib.sha256()
         size = 0
         with os.fdopen(descriptor, "wb") as out:
+            os.fchmod(out.fileno(), FILE_MODE)
             chunk = head
             while chunk:
                 size += len(chunk)
@@ -150,6 +174,8 @@ def store(upload: FileStorage, allowed: Iterable[str], max_bytes: int, person: P
                 chunk = upload.stream.read(CHUNK_BYTES)
         if content_type == "text/vtt":
             _check_text(temp)
+        if content_type in IMAGE_FORMATS:
+            _check_image(temp, content_type)
         stored = StoredFile(
             storage_name=final.name,
             display_name=clean_display_name(upload.filename, content_type),
@@ -177,6 +203,40 @@ def _check_text(path: Path) -> None:
         ) from None
 
 
+def _check_image(path: Path, content_type: str) -> None:
+    """Refuse images that Pillow cannot read to the end or that would decode to too many pixels."""
+    try:
+        # Opening reads the header only; verify() checks the structure (for PNG every chunk) without decoding.
+        with Image.open(path, formats=[IMAGE_FORMATS[content_type]]) as image:
+            width, height = image.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise Image.DecompressionBombError
+            image.verify()
+    except Image.DecompressionBombError:
+        raise ServiceError(
+            _(
+                "Das Bild hat zu viele Bildpunkte. Erlaubt sind höchstens %(megapixels)d Millionen Bildpunkte, "
+                "zum Beispiel 8000 × 5000. Bitte verkleinern Sie das Bild.",
+                megapixels=MAX_IMAGE_PIXELS // 1_000_000,
+            )
+        ) from None
+    except (OSError, SyntaxError, ValueError, EOFError):
+        raise ServiceError(
+            _(
+                "Das Bild ist beschädigt oder unvollständig und lässt sich nicht öffnen. "
+                "Bitte speichern Sie es neu und laden Sie es noch einmal hoch."
+            )
+        ) from None
+
+
+def served_name(stored: StoredFile) -> str:
+    """The name a file is saved under by the browser: its display name, ending as its type does."""
+    name = stored.display_name
+    if not name.lower().endswith(NAME_SUFFIXES[stored.content_type]):
+        name = f"{name[: 255 - len(EXTENSIONS[stored.content_type])]}{EXTENSIONS[stored.content_type]}"
+    return name
+
+
 def discard(stored: StoredFile) -> None:
     """Delete the row now and the file once the transaction commits."""
     db.session.info.setdefault(_DOOMED, []).append(path_of(stored))
@@ -184,25 +244,46 @@ def discard(stored: StoredFile) -> None:
 
 
 def serve(stored: StoredFile) -> Response:
-    """Send the file with Range support; inline for what the page plays or shows, a download otherwise."""
+    """Send the file with Range support; inline for what the page plays or shows, a download otherwise.
+
+    With ``QK_ACCEL_REDIRECT`` the answer names the file for the reverse proxy (nginx's X-Accel-Redirect), which
+    sends it: a long video download then holds no app worker. The permission check has happened by then.
+    """
     path = path_of(stored)
     if not path.is_file():
         abort(404)
-    response = send_file(
-        path,
-        mimetype=stored.content_type,
-        as_attachment=stored.content_type not in INLINE_TYPES,
-        download_name=stored.display_name,
-        conditional=True,
-        etag=stored.sha256,
-        max_age=None,
-    )
+    as_attachment = stored.content_type not in INLINE_TYPES
+    if prefix := current_app.config.get("QK_ACCEL_REDIRECT"):
+        response = current_app.response_class(mimetype=stored.content_type)
+        response.headers["X-Accel-Redirect"] = f"{prefix.rstrip('/')}/{stored.storage_name}"
+        _set_disposition(response, served_name(stored), as_attachment)
+    else:
+        response = send_file(
+            path,
+            mimetype=stored.content_type,
+            as_attachment=as_attachment,
+            download_name=served_name(stored),
+            conditional=True,
+            etag=stored.sha256,
+            max_age=None,
+        )
     response.headers["X-Content-Type-Options"] = "nosniff"
     # Even if opened on its own, the file runs nothing and loads nothing.
     response.headers["Content-Security-Policy"] = "default-src 'none'; sandbox"
     response.cache_control.private = True
     response.cache_control.no_cache = True
     return response
+
+
+def _set_disposition(response: Response, name: str, as_attachment: bool) -> None:
+    """Content-Disposition as ``send_file`` writes it: an ASCII name, and the exact one in UTF-8 when it differs."""
+    names = {"filename": name}
+    if not name.isascii():
+        names = {
+            "filename": unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode("ascii"),
+            "filename*": f"UTF-8''{quote(name, safe='!#$&+^`|~')}",
+        }
+    response.headers.set("Content-Disposition", "attachment" if as_attachment else "inline", **names)
 
 
 @event.listens_for(Session, "after_commit")

@@ -124,9 +124,10 @@ def _image_size(path: Path, max_width: float) -> tuple[float, float] | None:
     try:
         with Image.open(path) as image:
             pixel_width, pixel_height = image.size
-    except OSError:
+    except (OSError, SyntaxError, ValueError, Image.DecompressionBombError):
         return None
-    if pixel_width <= 0 or pixel_height <= 0:
+    # Files stored before uploads were checked may still be too large to decode: shown as missing instead.
+    if pixel_width <= 0 or pixel_height <= 0 or pixel_width * pixel_height > files.MAX_IMAGE_PIXELS:
         return None
     width = max_width
     height = width * pixel_height / pixel_width

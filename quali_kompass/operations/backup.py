@@ -25,10 +25,10 @@ from typing import IO, Any
 
 from alembic.script import ScriptDirectory
 from flask import current_app
-from sqlalchemy import inspect, select, text
+from sqlalchemy import inspect, literal_column, select, table, text
 from sqlalchemy.engine import URL
 
-from quali_kompass.catalogue.files import STORAGE_NAME, upload_dir
+from quali_kompass.catalogue.files import FILE_MODE, STORAGE_NAME, upload_dir
 from quali_kompass.catalogue.models import StoredFile
 from quali_kompass.extensions import db
 
@@ -102,7 +102,9 @@ def postgres_environment(url: URL) -> dict[str, str]:
 
 def run_tool(command: list[str], environment: dict[str, str]) -> None:
     try:
-        completed = subprocess.run(command, env=environment, capture_output=True, text=True, check=False)
+        completed = subprocess.run(  # nosec B603  # pg_dump/pg_restore, arguments built here, a list: no shell
+            command, env=environment, capture_output=True, text=True, check=False
+        )
     except FileNotFoundError:
         raise BackupError(
             f"{command[0]} was not found. Install the PostgreSQL client tools (the version of the server or newer)."
@@ -287,13 +289,12 @@ def read_manifest(archive_path: Path) -> dict[str, Any]:
 
 def target_is_empty() -> bool:
     """True if no table of the configured database holds a row and the upload folder holds no file."""
-    engine = db.engine
-    with engine.connect() as connection:
+    with db.engine.connect() as connection:
         for name in inspect(connection).get_table_names():
             if name == "alembic_version":
                 continue
-            quoted = engine.dialect.identifier_preparer.quote(name)
-            if connection.scalar(text(f"SELECT 1 FROM {quoted} LIMIT 1")) is not None:
+            # table() quotes the name itself: no SQL is assembled from strings.
+            if connection.scalar(select(literal_column("1")).select_from(table(name)).limit(1)) is not None:
                 return False
     folder = upload_dir()
     return not (folder.is_dir() and any(entry.is_file() for entry in folder.iterdir()))
@@ -325,6 +326,7 @@ def restore_backup(archive_path: Path) -> RestoreResult:
             )
         keep = {entry["name"] for entry in manifest["files"]}
         for name in keep:
+            (staging / UPLOADS / name).chmod(FILE_MODE)
             os.replace(staging / UPLOADS / name, folder / name)
         removed = 0
         for entry in folder.iterdir():

@@ -192,6 +192,18 @@ def problems(
         else:
             add(WARNING, "database", "SQLite is for a single app process only; production runs on PostgreSQL")
 
+    # A video download to a slow client holds a synchronous worker for its whole length.
+    prefix = str(config.get("QK_ACCEL_REDIRECT") or "")
+    if not prefix:
+        add(
+            WARNING,
+            "files",
+            "QK_ACCEL_REDIRECT is not set: app processes send uploaded files (videos) themselves, each download "
+            "holding a worker; let the proxy send them (deploy/nginx, location /_geschuetzt/)",
+        )
+    elif not (prefix.startswith("/") and prefix.endswith("/")):
+        add(ERROR, "files", f"QK_ACCEL_REDIRECT must be a path that starts and ends with /, not {prefix!r}")
+
     # Mail to a server elsewhere without STARTTLS: reset links (and the SMTP password) travel in clear.
     mail_server = str(config.get("QK_MAIL_SERVER") or "").strip().lower()
     if mail_server and mail_server not in LOCAL_HOSTS and not config.get("QK_MAIL_STARTTLS"):

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from pathlib import PurePosixPath
-
 from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
@@ -12,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import defer, joinedload
 from werkzeug.wrappers import Response
 
+from quali_kompass.catalogue import files
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation import blueprint, importer
@@ -24,8 +23,8 @@ RECENT_IMPORTS = 20
 
 
 def _filename(name: str | None) -> str:
-    """The file's own name, without any folder the browser sent along."""
-    return PurePosixPath((name or "").replace("\\", "/")).name[:255] or "import.csv"
+    """The file's own name, without any folder the browser sent along and without control characters."""
+    return files.clean_file_name(name, "import.csv")
 
 
 def counts_text(counts: dict[str, int]) -> str:

@@ -19,7 +19,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -200,6 +200,13 @@ def parse(content: bytes) -> Parsed:
 
     if not content.strip():
         return file_error(_("Die Datei ist leer."))
+    if _cut_in_a_character(content):
+        return file_error(
+            _(
+                "Die Datei endet mitten in einem Zeichen, sie ist also unvollständig. "
+                "Bitte exportieren Sie die Datei noch einmal und laden Sie sie erneut hoch."
+            )
+        )
     text = decode(content)
     if text is None:
         return file_error(
@@ -213,7 +220,16 @@ def parse(content: bytes) -> Parsed:
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
     try:
         records = list(_records(reader))
-    except csv.Error:
+    except csv.Error as error:
+        if "field limit" in str(error):
+            return file_error(
+                _(
+                    "Zeile %(line)d enthält einen Wert mit mehr als %(max)d Zeichen. Bitte prüfen Sie, ob das "
+                    "die CSV-Datei aus dem Personalsystem ist.",
+                    line=reader.line_num,
+                    max=csv.field_size_limit(),
+                )
+            )
         return file_error(
             _(
                 "Die Datei konnte ab Zeile %(line)d nicht gelesen werden. Bitte prüfen Sie die Anführungszeichen.",
@@ -222,6 +238,14 @@ def parse(content: bytes) -> Parsed:
         )
     if not records:
         return file_error(_("Die Datei ist leer."))
+    if (open_quote := _unclosed_quote_line(text, delimiter)) is not None:
+        return file_error(
+            _(
+                "In Zeile %(line)d wird ein Anführungszeichen nicht geschlossen; vielleicht ist die Datei "
+                "unvollständig. Bitte prüfen Sie die Datei oder exportieren Sie sie noch einmal.",
+                line=open_quote,
+            )
+        )
     header_line, header = records[0]
     columns: dict[str, int] = {}
     for index, cell in enumerate(header):
@@ -259,6 +283,32 @@ def parse(content: bytes) -> Parsed:
     if not records[1:]:
         return file_error(_("Die Datei enthält nur die Kopfzeile und keine Personen."))
     return parsed
+
+
+def _cut_in_a_character(content: bytes) -> bool:
+    """True for UTF-8 text that ends inside a character: a file cut off while it was written or sent."""
+    try:
+        content.decode("utf-8-sig")
+    except UnicodeDecodeError as error:
+        return error.reason == "unexpected end of data"
+    return False
+
+
+def _unclosed_quote_line(text: str, delimiter: str) -> int | None:
+    """The line where reading fails if quotation marks must pair up; None if they do.
+
+    The lenient reader takes a value still open at the end of the file as it is, which would import a cut-off
+    file. An even number of quotation marks cannot leave one open, so only other files are read a second time.
+    """
+    if text.count('"') % 2 == 0:
+        return None
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
+    try:
+        for _cells in reader:
+            pass
+    except csv.Error:
+        return reader.line_num
+    return None
 
 
 def _records(reader: Any) -> Iterator[tuple[int, list[str]]]:
@@ -650,6 +700,25 @@ class _Import:
                 counts["leads_removed"] += 1
 
 
+# Any fixed number: the key of the PostgreSQL advisory lock that lets one import at a time read and write.
+IMPORT_LOCK_KEY = 7_305_001
+
+
+def _serialise_imports() -> None:
+    """Wait until no other import's transaction is open, then read everything afresh.
+
+    Two imports at once would each check the file against the organisation as it was before the other, and the
+    result would match neither order (one moves a person back that the other has just moved). On PostgreSQL a
+    transaction-scoped advisory lock makes the second wait for the first's commit or rollback; SQLite lets only one
+    writer in anyway. Objects loaded before the lock may be stale, so they are expired.
+    """
+    if db.session.get_bind().dialect.name != "postgresql":
+        return
+    db.session.flush()
+    db.session.execute(select(func.pg_advisory_xact_lock(IMPORT_LOCK_KEY)))
+    db.session.expire_all()
+
+
 def run_import(content: bytes, *, deactivate_missing: bool = False, actor: Person | None = None) -> ImportResult:
     """Check the file and, if it has no errors, apply it (flushed, not committed).
 
@@ -660,6 +729,7 @@ def run_import(content: bytes, *, deactivate_missing: bool = False, actor: Perso
     runner = _Import(parsed, deactivate_missing=deactivate_missing, actor=actor)
     if parsed.errors and not parsed.rows:
         return runner.result
+    _serialise_imports()
     with db.session.no_autoflush:
         runner.load()
     runner.check()

@@ -7,7 +7,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from flask_babel import gettext as _
-from sqlalchemy import exists, func, select
+from sqlalchemy import exists, func, or_, select
 
 from quali_kompass.accounts.services import end_sessions_of, normalise_email
 from quali_kompass.audit.services import record
@@ -19,10 +19,15 @@ PERSON_FIELDS = ("name", "email", "personnel_number", "locale", "active")
 ROLE_FIELDS = ("is_editor", "is_admin", "is_auditor")
 
 
+def _same_name(column: Any, name: str) -> Any:
+    """The name again, ignoring case; the plain comparison too, since SQLite's lower() ignores umlauts."""
+    return or_(column == name, func.lower(column) == name.lower())
+
+
 # Departments ----------------------------------------------------------------------------------------
 def save_department(department: Department | None, name: str) -> Department:
     name = name.strip()
-    clash = select(Department.id).where(func.lower(Department.name) == name.lower())
+    clash = select(Department.id).where(_same_name(Department.name, name))
     if department is not None:
         clash = clash.where(Department.id != department.id)
     if db.session.scalar(clash) is not None:
@@ -66,7 +71,7 @@ def remove_department_head(department: Department, person: Person) -> None:
 # Teams ----------------------------------------------------------------------------------------------
 def save_team(team: Team | None, name: str, department: Department) -> Team:
     name = name.strip()
-    clash = select(Team.id).where(Team.department_id == department.id, func.lower(Team.name) == name.lower())
+    clash = select(Team.id).where(Team.department_id == department.id, _same_name(Team.name, name))
     if team is not None:
         clash = clash.where(Team.id != team.id)
     if db.session.scalar(clash) is not None:
