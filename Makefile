@@ -9,7 +9,7 @@ PORT ?= 5000
 PYTEST_ARGS ?= --durations=15
 export FLASK_APP := quali_kompass
 
-.PHONY: run test test-sqlite test-postgresql lint audit soak translations extract-messages demo-media clean
+.PHONY: run test test-sqlite test-postgresql lint audit soak bench translations extract-messages demo-media clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -71,6 +71,12 @@ audit: $(STAMP)
 # QK_SOAK_DATABASE_URL (postgresql+psycopg://postgres@127.0.0.1/qk_soak), QK_SOAK_REDIS_URL.
 soak: $(STAMP) translations
 	$(BIN)/python bench/soak.py
+
+# Benchmark (not part of `make test`): sizes S and M on SQLite and PostgreSQL, report in bench/results/. Options via
+# the environment: BENCH_SIZES (S,M; XL on request), BENCH_DATABASES (sqlite,postgresql), BENCH_SECONDS (15 per
+# scenario), BENCH_RATE (10 requests/s), BENCH_WORKERS (2), QK_BENCH_DATABASE_URL (postgresql+psycopg://postgres@127.0.0.1/qk_bench).
+bench: $(STAMP) translations
+	$(BIN)/python bench/run.py
 
 # Renders the screenshots, videos and captions of the demo catalogue again (needs Debian's chromium).
 demo-media: $(STAMP)

@@ -1,0 +1,451 @@
+"""make bench: the pages of Quali-Kompass at sizes S and M (XL on request), on SQLite and PostgreSQL.
+
+For each database and size: a fresh database filled by bench/generate.py, gunicorn on loopback, and for each
+scenario an open-model load (requests at fixed times, latency counted from the scheduled time, so that a stall
+shows). Each page is compared with its floor, measured in the same run: the cheapest answer of the same server
+(``/_bench/hallo``), the page's slowest SQL statement run bare through the same driver, and the page's template
+rendered again with the same data. The report (Markdown and JSON) goes to bench/results/.
+
+    python bench/run.py [--sizes S,M] [--databases sqlite,postgresql] [--seconds 15] [--rate 10]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import shutil
+import statistics as stats
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import flask
+import generate
+import soak
+from sqlalchemy import event, text
+from sqlalchemy.engine import make_url
+
+from quali_kompass import create_app
+from quali_kompass.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1/qk_bench"
+# Targets of the benchmark (milliseconds unless said).
+TARGETS = {
+    "team_matrix_12x40_floor_ratio": 1.5,
+    "search_p95_ms": 15.0,
+    "statistics_p50_ms": 5.0,
+    "mark_done_p95_ms": 15.0,
+    "queries_matrix_and_kompass": 5,
+    "worker_peak_mib": 150,
+}
+SEARCHES = {
+    "search_rare": "Xylophon",
+    "search_common": "Grundlagen",
+    "search_prefix": "Leistungsbe",
+    "search_compound": "bescheid",
+    "search_umlaut": "Ubergabe",
+}
+
+
+@dataclass
+class Scenario:
+    name: str
+    login: str  # who: employee, lead_wide, lead_ordinary, head, admin
+    path: str
+    form: bool = False  # a write (POST with the CSRF token), expecting 302
+
+
+@dataclass
+class Measured:
+    latencies: list[float] = field(default_factory=list)
+    errors: int = 0
+    examples: list[str] = field(default_factory=list)
+
+
+def scenarios() -> list[Scenario]:
+    found = [
+        Scenario("hello", "employee", "/_bench/hallo"),
+        Scenario("catalogue", "employee", "/katalog"),
+        *(Scenario(name, "employee", f"/katalog?suche={query}") for name, query in SEARCHES.items()),
+        Scenario("kompass", "employee", "/"),
+        Scenario("team_matrix_12x40", "lead_ordinary", "/team/{ordinary_team}"),
+        Scenario("team_matrix_30x60", "lead_wide", "/team/1"),
+        Scenario("department_overview", "head", "/fachbereich/1/pflichtschulungen"),
+        Scenario("statistics", "admin", "/statistik"),
+    ]
+    found.append(Scenario("mark_done", "employee", "/katalog/{material}/erledigt", form=True))
+    return found
+
+
+# Databases -----------------------------------------------------------------------------------------------------
+@contextmanager
+def fresh_database(kind: str, size: str, folder: Path) -> Iterator[str]:
+    """A migrated, empty database of this size's own; dropped (or deleted) afterwards."""
+    if kind == "sqlite":
+        url = f"sqlite:///{folder / f'bench-{size}.sqlite'}"
+    else:
+        server = make_url(os.environ.get("QK_BENCH_DATABASE_URL", DEFAULT_POSTGRES))
+        url = server.set(database=f"{server.database}_{size.lower()}").render_as_string(hide_password=False)
+        soak.create_database(url)
+    try:
+        env = {**os.environ, "QK_DATABASE_URL": url, "QK_INSTANCE_PATH": str(folder), "FLASK_APP": "quali_kompass"}
+        subprocess.run(
+            [sys.executable, "-m", "flask", "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True
+        )
+        yield url
+    finally:
+        if kind == "postgresql":
+            soak.drop_database(url)
+
+
+# In-process: queries, bare SQL, rendering ------------------------------------------------------------------------
+@dataclass
+class Floor:
+    queries: int
+    slowest_sql_ms: float
+    render_ms: float
+
+
+def profile_pages(url: str, logins: dict[str, str], pages: dict[str, tuple[str, str]], repeat: int = 7) -> dict:
+    """For each page (scenario: (login, path)): statements, the slowest one run bare, and the render time."""
+    app = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": url,
+            "SECRET_KEY": "bench" * 8,
+            "RATELIMIT_ENABLED": False,
+            "WTF_CSRF_ENABLED": False,
+            "QK_LOG_FORMAT": "text",
+        }
+    )
+    floors: dict[str, Floor] = {}
+    with app.app_context():
+        engine = db.engine
+    captured: list[tuple[float, str, Any]] = []
+    renders: list[float] = []
+
+    def before(conn, cursor, statement, parameters, context, executemany):
+        conn.info["bench_started"] = time.perf_counter()
+
+    def after(conn, cursor, statement, parameters, context, executemany):
+        captured.append((time.perf_counter() - conn.info.pop("bench_started"), statement, parameters))
+
+    def rendered(sender, template, context, **extra):
+        timings = []
+        for _ in range(repeat):
+            started = time.perf_counter()
+            template.render(context)
+            timings.append(time.perf_counter() - started)
+        renders.append(stats.median(timings))
+
+    clients = {}
+    for role, email in logins.items():
+        client = app.test_client()
+        response = client.post("/anmelden", data={"email": email, "password": generate.BENCH_PASSWORD})
+        if response.status_code != 302:
+            raise SystemExit(f"login of {email} failed: {response.status_code}")
+        clients[role] = client
+    event.listen(engine, "before_cursor_execute", before)
+    event.listen(engine, "after_cursor_execute", after)
+    flask.template_rendered.connect(rendered, app)
+    try:
+        for name, (role, path) in pages.items():
+            clients[role].get(path)  # warm
+            captured.clear()
+            renders.clear()
+            clients[role].get(path)
+            # Sessions and the login check are part of every page: the page's own statements are the rest.
+            statements = list(captured)
+            slowest = max(statements, key=lambda entry: entry[0]) if statements else None
+            bare = _bare(engine, slowest[1], slowest[2], repeat) if slowest else 0.0
+            floors[name] = Floor(len(statements), round(bare * 1000, 2), round(sum(renders) * 1000, 2))
+    finally:
+        event.remove(engine, "before_cursor_execute", before)
+        event.remove(engine, "after_cursor_execute", after)
+        flask.template_rendered.disconnect(rendered, app)
+        engine.dispose()
+    return floors
+
+
+def _bare(engine, statement: str, parameters: Any, repeat: int) -> float:
+    """The median time of a statement run through the driver alone (no ORM, no app)."""
+    raw = engine.raw_connection()
+    try:
+        timings = []
+        for _ in range(repeat):
+            cursor = raw.cursor()
+            started = time.perf_counter()
+            cursor.execute(statement, parameters)
+            cursor.fetchall()
+            timings.append(time.perf_counter() - started)
+            cursor.close()
+        raw.rollback()
+        return stats.median(timings)
+    finally:
+        raw.close()
+
+
+# Over HTTP -------------------------------------------------------------------------------------------------------
+def drive(client: soak.Client, scenario: Scenario, paths: Callable[[], str], seconds: float, rate: float) -> Measured:
+    """Requests at fixed times for ``seconds``; latency from the scheduled time."""
+    measured = Measured()
+    lock = threading.Lock()
+    expected = 302 if scenario.form else 200
+
+    def one(scheduled: float) -> None:
+        form = {"csrf_token": client.token} if scenario.form else None
+        try:
+            status, _ = client.request(paths(), form)
+            error = "" if status == expected else f"HTTP {status}"
+        except OSError as problem:
+            error = type(problem).__name__
+        elapsed = time.monotonic() - scheduled
+        with lock:
+            measured.latencies.append(elapsed)
+            if error:
+                measured.errors += 1
+                if len(measured.examples) < 3:
+                    measured.examples.append(error)
+
+    start = time.monotonic()
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        for number in range(max(1, int(seconds * rate))):
+            scheduled = start + number / rate
+            time.sleep(max(0.0, scheduled - time.monotonic()))
+            pool.submit(one, scheduled)
+    return measured
+
+
+def peak_rss_mib(master: int) -> float:
+    sizes = [soak.rss_kib(pid) or 0 for pid in soak.worker_pids(master)]
+    return round(max(sizes, default=0) / 1024, 1)
+
+
+def ms(values: list[float], share: float) -> float:
+    return round(soak.percentile(values, share) * 1000, 2)
+
+
+def bench_one(kind: str, size_name: str, settings: argparse.Namespace, folder: Path) -> dict[str, Any]:
+    size = generate.SIZES[size_name]
+    with fresh_database(kind, size_name, folder) as url:
+        print(f"bench: {kind} {size_name}: generating …", flush=True)
+        built = generate.generate(url, size, settings.seed)
+        with create_app({"SQLALCHEMY_DATABASE_URI": url, "SECRET_KEY": "bench" * 8}).app_context():
+            session = db.session
+            lead_of = dict(session.execute(text("SELECT team_id, person_id FROM team_lead")).all())
+            head = session.execute(text("SELECT person_id FROM department_head WHERE department_id = 1")).scalar()
+            ordinary = 2
+            self_study = [
+                row[0]
+                for row in session.execute(text("SELECT id FROM material WHERE kind IN ('video', 'guide', 'document')"))
+            ]
+            db.engine.dispose()
+        people = {"employee": 3, "lead_wide": lead_of[1], "lead_ordinary": lead_of[ordinary], "head": head, "admin": 1}
+        logins = {role: f"person{number}@jobcenter-bench.de" for role, number in people.items()}
+        chosen = scenarios()
+        values = {"ordinary_team": ordinary}
+        pages = {s.name: (s.login, s.path.format(**values)) for s in chosen if not s.form and s.name != "hello"}
+        floors = profile_pages(url, logins, pages)
+
+        env = {key: value for key, value in os.environ.items() if not key.startswith(("QK_", "FLASK_"))}
+        env.update(
+            QK_DATABASE_URL=url,
+            QK_SECRET_KEY="bench-" + "k" * 40,
+            QK_INSTANCE_PATH=str(folder),
+            QK_RATELIMIT_ENABLED="false",
+            QK_LOG_FORMAT="json",
+            PYTHONPATH=str(ROOT / "bench"),
+        )
+        port = soak.free_port()
+        base = f"http://127.0.0.1:{port}"
+        log = folder / f"gunicorn-{kind}-{size_name}.log"
+        command = [
+            sys.executable,
+            "-m",
+            "gunicorn",
+            "-c",
+            "deploy/gunicorn.conf.py",
+            "-w",
+            str(settings.workers),
+            "-b",
+            f"127.0.0.1:{port}",
+            "bench_wsgi:app",
+        ]
+        with log.open("wb") as output:
+            server = subprocess.Popen(
+                command, cwd=ROOT, env=env, stdout=output, stderr=subprocess.STDOUT, start_new_session=True
+            )
+        try:
+            soak.wait_until_up(base, server, log)
+            clients = {role: soak.Client(base, role, email) for role, email in logins.items()}
+            for client in clients.values():
+                client.login(generate.BENCH_PASSWORD)
+            rng = random.Random(settings.seed)
+            results: dict[str, Any] = {}
+            for scenario in chosen:
+                path = scenario.path.format(**values, material="{material}")
+                paths = (
+                    (lambda p=path: p.format(material=rng.choice(self_study)))
+                    if "{material}" in path
+                    else (lambda p=path: p)
+                )
+                print(f"bench: {kind} {size_name}: {scenario.name} …", flush=True)
+                measured = drive(clients[scenario.login], scenario, paths, settings.seconds, settings.rate)
+                floor = floors.get(scenario.name)
+                results[scenario.name] = {
+                    "count": len(measured.latencies),
+                    "errors": measured.errors,
+                    "examples": measured.examples,
+                    "p50_ms": ms(measured.latencies, 0.5),
+                    "p95_ms": ms(measured.latencies, 0.95),
+                    "p99_ms": ms(measured.latencies, 0.99),
+                    **(
+                        {"queries": floor.queries, "slowest_sql_ms": floor.slowest_sql_ms, "render_ms": floor.render_ms}
+                        if floor
+                        else {}
+                    ),
+                }
+            peak = peak_rss_mib(server.pid)
+        finally:
+            soak.stop_gunicorn(server)
+    hello = results["hello"]["p50_ms"]
+    for result in results.values():
+        if "queries" in result:
+            floor_ms = hello + result["slowest_sql_ms"] + result["render_ms"]
+            result["floor_ms"] = round(floor_ms, 2)
+            result["floor_ratio"] = round(result["p50_ms"] / floor_ms, 2) if floor_ms else None
+    return {"database": kind, "size": size_name, "generated": built, "scenarios": results, "peak_worker_mib": peak}
+
+
+# Report ----------------------------------------------------------------------------------------------------------
+def verdicts(run: dict[str, Any]) -> list[tuple[str, bool, str]]:
+    s = run["scenarios"]
+    checks = [
+        ("no errors", all(r["errors"] == 0 for r in s.values()), f"{sum(r['errors'] for r in s.values())} errors"),
+        (
+            f"team matrix 12x40 p50 within {TARGETS['team_matrix_12x40_floor_ratio']}x its floor",
+            (s["team_matrix_12x40"].get("floor_ratio") or 99) <= TARGETS["team_matrix_12x40_floor_ratio"],
+            f"{s['team_matrix_12x40'].get('floor_ratio')}x ({s['team_matrix_12x40']['p50_ms']} ms vs "
+            f"{s['team_matrix_12x40'].get('floor_ms')} ms)",
+        ),
+        (
+            f"queries of team matrix and Mein Kompass at most {TARGETS['queries_matrix_and_kompass']}",
+            max(s[n].get("queries", 99) for n in ("team_matrix_12x40", "team_matrix_30x60", "kompass"))
+            <= TARGETS["queries_matrix_and_kompass"],
+            ", ".join(f"{n} {s[n].get('queries')}" for n in ("team_matrix_12x40", "team_matrix_30x60", "kompass")),
+        ),
+        (
+            f"search p95 under {TARGETS['search_p95_ms']} ms",
+            max(s[n]["p95_ms"] for n in SEARCHES) < TARGETS["search_p95_ms"],
+            ", ".join(f"{n} {s[n]['p95_ms']}" for n in SEARCHES),
+        ),
+        (
+            f"statistics p50 under {TARGETS['statistics_p50_ms']} ms",
+            s["statistics"]["p50_ms"] < TARGETS["statistics_p50_ms"],
+            f"{s['statistics']['p50_ms']} ms",
+        ),
+        (
+            f"marking done p95 under {TARGETS['mark_done_p95_ms']} ms",
+            s["mark_done"]["p95_ms"] < TARGETS["mark_done_p95_ms"],
+            f"{s['mark_done']['p95_ms']} ms",
+        ),
+        (
+            f"peak memory per worker under {TARGETS['worker_peak_mib']} MiB",
+            run["peak_worker_mib"] < TARGETS["worker_peak_mib"],
+            f"{run['peak_worker_mib']} MiB",
+        ),
+    ]
+    return checks
+
+
+def markdown(report: dict[str, Any]) -> str:
+    m = report["machine"]
+    lines = [
+        f"# Benchmark {report['started']}",
+        "",
+        f"- Python {report['python']}, gunicorn {report['gunicorn']} ({report['settings']['workers']} sync workers); "
+        f"{m['os']}; {m.get('cpu', '')}, {m['cpus']} CPUs",
+        f"- Open-model load: {report['settings']['rate']} requests/s for {report['settings']['seconds']} s per "
+        f"scenario; seed {report['settings']['seed']}",
+        "- Floor = hello-world p50 + the page's slowest statement run bare + its template rendered again; "
+        "ratio = page p50 / floor.",
+    ]
+    for run in report["runs"]:
+        g = run["generated"]
+        lines += [
+            "",
+            f"## {run['database']}, size {run['size']}",
+            "",
+            f"{g['size']['people']} people, {g['size']['teams']} teams, {g['size']['materials']} materials, "
+            f"{g['completions']} completions; built in {g['timings']['rows_s']} s (rows), search index "
+            f"{g['timings']['search_index_s']} s, statistics rebuild {g['timings']['statistics_rebuild_s']} s; "
+            f"peak worker memory {run['peak_worker_mib']} MiB",
+            "",
+            "| scenario | n | errors | p50 ms | p95 ms | p99 ms | queries | SQL ms | render ms | floor ms | ratio |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        ]
+        for name, r in run["scenarios"].items():
+            lines.append(
+                f"| {name} | {r['count']} | {r['errors']} | {r['p50_ms']} | {r['p95_ms']} | {r['p99_ms']} | "
+                f"{r.get('queries', '')} | {r.get('slowest_sql_ms', '')} | {r.get('render_ms', '')} | "
+                f"{r.get('floor_ms', '')} | {r.get('floor_ratio', '')} |"
+            )
+        lines += ["", "| target | met | measured |", "|---|---|---|"]
+        lines += [f"| {name} | {'yes' if met else '**no**'} | {detail} |" for name, met, detail in verdicts(run)]
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sizes", default=os.environ.get("BENCH_SIZES", "S,M"))
+    parser.add_argument("--databases", default=os.environ.get("BENCH_DATABASES", "sqlite,postgresql"))
+    parser.add_argument("--seconds", type=float, default=float(os.environ.get("BENCH_SECONDS", 15)))
+    parser.add_argument("--rate", type=float, default=float(os.environ.get("BENCH_RATE", 10)))
+    parser.add_argument("--workers", type=int, default=int(os.environ.get("BENCH_WORKERS", 2)))
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--results", type=Path, default=ROOT / "bench" / "results")
+    settings = parser.parse_args(argv)
+    started = datetime.now(UTC)
+    folder = Path(tempfile.mkdtemp(prefix="qk-bench-"))
+    runs = []
+    try:
+        for kind in settings.databases.split(","):
+            for size in settings.sizes.split(","):
+                runs.append(bench_one(kind.strip(), size.strip().upper(), settings, folder))
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    report = {
+        "started": started.strftime("%Y-%m-%d %H:%M:%S UTC"),
+        "settings": {**vars(settings), "results": str(settings.results)},
+        "python": platform.python_version(),
+        "gunicorn": metadata.version("gunicorn"),
+        "machine": soak.machine(),
+        "targets": TARGETS,
+        "runs": runs,
+    }
+    settings.results.mkdir(parents=True, exist_ok=True)
+    stem = settings.results / f"bench-{started:%Y%m%d-%H%M%S}"
+    text_report = markdown(report)
+    stem.with_suffix(".md").write_text(text_report, encoding="utf-8")
+    stem.with_suffix(".json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(text_report)
+    print(f"Reports: {stem}.md, {stem}.json")
+    errors = sum(r["errors"] for run in runs for r in run["scenarios"].values())
+    return 1 if errors else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
