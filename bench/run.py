@@ -12,6 +12,8 @@ rendered again with the same data. The report (Markdown and JSON) goes to bench/
 from __future__ import annotations
 
 import argparse
+import csv
+import io
 import json
 import os
 import platform
@@ -23,6 +25,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
@@ -35,7 +38,7 @@ from typing import Any
 import flask
 import generate
 import soak
-from sqlalchemy import event, text
+from sqlalchemy import create_engine, event, text
 from sqlalchemy.engine import make_url
 
 from quali_kompass import create_app
@@ -51,7 +54,16 @@ TARGETS = {
     "mark_done_p95_ms": 15.0,
     "queries_matrix_and_kompass": 5,
     "worker_peak_mib": 150,
+    "import_10000_s": 10.0,
+    "import_read_p99_factor": 2.0,
+    "xl_to_s_ratio": 1.5,
 }
+IMPORT_ROWS = 10_000
+# The mixed load (soak.MIX) steps up through these rates (actions/s); the throughput is the highest step whose
+# p99 stays under MIXED_P99_MS without errors. A step far above it ends the climb: higher ones would only queue.
+MIXED_STEPS = (5, 10, 20, 40)
+MIXED_P99_MS = 500.0
+RATIO_PAGES = ("kompass", "team_matrix_12x40", "team_matrix_30x60")
 SEARCHES = {
     "search_rare": "Xylophon",
     "search_common": "Grundlagen",
@@ -199,8 +211,15 @@ def _bare(engine, statement: str, parameters: Any, repeat: int) -> float:
 
 
 # Over HTTP -------------------------------------------------------------------------------------------------------
-def drive(client: soak.Client, scenario: Scenario, paths: Callable[[], str], seconds: float, rate: float) -> Measured:
-    """Requests at fixed times for ``seconds``; latency from the scheduled time."""
+def drive(
+    client: soak.Client,
+    scenario: Scenario,
+    paths: Callable[[], str],
+    seconds: float,
+    rate: float,
+    stop: threading.Event | None = None,
+) -> Measured:
+    """Requests at fixed times for ``seconds`` (or until ``stop`` is set); latency from the scheduled time."""
     measured = Measured()
     lock = threading.Lock()
     expected = 302 if scenario.form else 200
@@ -222,11 +241,124 @@ def drive(client: soak.Client, scenario: Scenario, paths: Callable[[], str], sec
 
     start = time.monotonic()
     with ThreadPoolExecutor(max_workers=16) as pool:
-        for number in range(max(1, int(seconds * rate))):
+        number = 0
+        while (number < max(1, int(seconds * rate))) if stop is None else not stop.is_set():
             scheduled = start + number / rate
             time.sleep(max(0.0, scheduled - time.monotonic()))
             pool.submit(one, scheduled)
+            number += 1
     return measured
+
+
+def summary(latencies: list[float], errors: int) -> dict[str, Any]:
+    return {
+        "count": len(latencies),
+        "errors": errors,
+        "p50_ms": ms(latencies, 0.5),
+        "p95_ms": ms(latencies, 0.95),
+        "p99_ms": ms(latencies, 0.99),
+    }
+
+
+# The organisation import while people read -----------------------------------------------------------------------
+def import_file(url: str, rows: int = IMPORT_ROWS) -> tuple[bytes, int]:
+    """An HR export of ``rows`` lines: everyone the organisation has, unchanged, then new people spread over its
+    teams; and how many of the lines are new."""
+    engine = create_engine(url)
+    with engine.connect() as connection:
+        people = connection.execute(
+            text(
+                "SELECT p.personnel_number, p.name, p.email, d.name, t.name FROM person p "
+                "JOIN membership m ON m.person_id = p.id AND m.end_date IS NULL JOIN team t ON t.id = m.team_id "
+                "JOIN department d ON d.id = t.department_id WHERE p.active ORDER BY p.id"
+            )
+        ).all()
+        teams = connection.execute(
+            text("SELECT d.name, t.name FROM team t JOIN department d ON d.id = t.department_id ORDER BY t.id")
+        ).all()
+    engine.dispose()
+    output = io.StringIO()
+    writer = csv.writer(output, delimiter=";", lineterminator="\r\n")
+    writer.writerow(["Personalnummer", "Name", "E-Mail", "Fachbereich", "Team"])
+    lines = [[number or "", name, email, department, team] for number, name, email, department, team in people]
+    new = max(0, rows - len(lines))
+    for index in range(new):
+        department, team = teams[index % len(teams)]
+        lines.append([f"N{index:06d}", f"Neue Person {index}", f"neu{index}@jobcenter-bench.de", department, team])
+    writer.writerows(lines[:rows])
+    return output.getvalue().encode("utf-8"), new
+
+
+def import_while_reading(admin: soak.Client, reader: soak.Client, content: bytes, settings: argparse.Namespace) -> dict:
+    """Reads (Mein Kompass and the catalogue, alternately) at the bench rate, first alone, then while the admin
+    uploads the file, opens its preview and confirms it, as in the browser."""
+    turn = iter(range(10**9))
+
+    def paths() -> str:
+        return "/" if next(turn) % 2 else "/katalog"
+
+    reads = Scenario("import_reads", "employee", "/")
+    alone = drive(reader, reads, paths, settings.seconds, settings.rate)
+    stop = threading.Event()
+    during: dict[str, Measured] = {}
+    thread = threading.Thread(target=lambda: during.update(m=drive(reader, reads, paths, 0, settings.rate, stop)))
+    thread.start()
+    steps: dict[str, float] = {}
+    try:
+        started = time.monotonic()
+        status = admin.upload("/verwaltung/import", {"csrf_token": admin.token}, "file", "personal.csv", content)
+        preview = urllib.parse.urlsplit(admin.last_location).path
+        if status != 302 or not preview:
+            raise SystemExit(f"import upload answered {status}")
+        steps["upload_s"] = time.monotonic() - started
+        started = time.monotonic()
+        status, page = admin.request(preview)
+        if status != 200 or "uebernehmen" not in page:
+            raise SystemExit(f"import preview answered {status} without a confirmation form")
+        steps["preview_s"] = time.monotonic() - started
+        started = time.monotonic()
+        status, _ = admin.request(f"{preview}/uebernehmen", {"csrf_token": admin.token})
+        steps["apply_s"] = time.monotonic() - started
+        _, page = admin.request(preview)
+        if status != 302 or "Der Import ist übernommen" not in page:
+            raise SystemExit(f"import confirmation answered {status} and was not applied")
+    finally:
+        stop.set()
+        thread.join()
+    alone_summary = summary(alone.latencies, alone.errors)
+    during_summary = summary(during["m"].latencies, during["m"].errors)
+    return {
+        **{key: round(value, 2) for key, value in steps.items()},
+        "reads_alone": alone_summary,
+        "reads_during": during_summary,
+        "read_p99_factor": round(during_summary["p99_ms"] / alone_summary["p99_ms"], 2)
+        if alone_summary["p99_ms"]
+        else None,
+    }
+
+
+# The mixed load ----------------------------------------------------------------------------------------------------
+def mixed_load(employees: list[soak.Client], lead: soak.Client, settings: argparse.Namespace) -> dict[str, Any]:
+    """soak.MIX (page views and writes of several people) at rising rates; per step the latency over all actions."""
+    load = soak.Load(employees, lead, random.Random(settings.seed))
+    load.discover()
+    actions, weights = list(soak.MIX), list(soak.MIX.values())
+    steps = []
+    for rate in MIXED_STEPS:
+        load.kinds = {}
+        start = time.monotonic()
+        with ThreadPoolExecutor(max_workers=32) as pool:
+            for number in range(max(1, int(settings.seconds * rate))):
+                scheduled = start + number / rate
+                time.sleep(max(0.0, scheduled - time.monotonic()))
+                pool.submit(load.run, load.rng.choices(actions, weights)[0], scheduled)
+        latencies = [value for kind in load.kinds.values() for value in kind.latencies]
+        errors = sum(sum(kind.errors.values()) for kind in load.kinds.values())
+        steps.append({"rate": rate, **summary(latencies, errors)})
+        if errors or steps[-1]["p99_ms"] > 4 * MIXED_P99_MS:
+            break
+    kept = [step["rate"] for step in steps if step["p99_ms"] <= MIXED_P99_MS and not step["errors"]]
+    return {"steps": steps, "throughput": max(kept, default=0), "p99_target_ms": MIXED_P99_MS}
 
 
 def peak_rss_mib(master: int) -> float:
@@ -318,6 +450,18 @@ def bench_one(kind: str, size_name: str, settings: argparse.Namespace, folder: P
                         else {}
                     ),
                 }
+            print(f"bench: {kind} {size_name}: mixed load …", flush=True)
+            busy = {*people.values(), *lead_of.values()}
+            extra = [number for number in range(4, 40) if number not in busy][:4]
+            employees = [clients["employee"]]
+            for number in extra:
+                employees.append(soak.Client(base, "employee", f"person{number}@jobcenter-bench.de"))
+                employees[-1].login(generate.BENCH_PASSWORD)
+            mixed = mixed_load(employees, clients["lead_ordinary"], settings)
+            print(f"bench: {kind} {size_name}: import of {IMPORT_ROWS} rows while reading …", flush=True)
+            content, new_people = import_file(url)
+            imported = {"rows": IMPORT_ROWS, "new_people": new_people}
+            imported |= import_while_reading(clients["admin"], clients["employee"], content, settings)
             peak = peak_rss_mib(server.pid)
         finally:
             soak.stop_gunicorn(server)
@@ -327,14 +471,25 @@ def bench_one(kind: str, size_name: str, settings: argparse.Namespace, folder: P
             floor_ms = hello + result["slowest_sql_ms"] + result["render_ms"]
             result["floor_ms"] = round(floor_ms, 2)
             result["floor_ratio"] = round(result["p50_ms"] / floor_ms, 2) if floor_ms else None
-    return {"database": kind, "size": size_name, "generated": built, "scenarios": results, "peak_worker_mib": peak}
+    return {
+        "database": kind,
+        "size": size_name,
+        "generated": built,
+        "scenarios": results,
+        "mixed": mixed,
+        "import": imported,
+        "peak_worker_mib": peak,
+    }
 
 
 # Report ----------------------------------------------------------------------------------------------------------
 def verdicts(run: dict[str, Any]) -> list[tuple[str, bool, str]]:
     s = run["scenarios"]
+    imported, mixed = run["import"], run["mixed"]
+    errors = sum(r["errors"] for r in s.values()) + sum(step["errors"] for step in mixed["steps"])
+    errors += imported["reads_alone"]["errors"] + imported["reads_during"]["errors"]
     checks = [
-        ("no errors", all(r["errors"] == 0 for r in s.values()), f"{sum(r['errors'] for r in s.values())} errors"),
+        ("no errors", errors == 0, f"{errors} errors"),
         (
             f"team matrix 12x40 p50 within {TARGETS['team_matrix_12x40_floor_ratio']}x its floor",
             (s["team_matrix_12x40"].get("floor_ratio") or 99) <= TARGETS["team_matrix_12x40_floor_ratio"],
@@ -367,8 +522,41 @@ def verdicts(run: dict[str, Any]) -> list[tuple[str, bool, str]]:
             run["peak_worker_mib"] < TARGETS["worker_peak_mib"],
             f"{run['peak_worker_mib']} MiB",
         ),
+        (
+            f"import of {imported['rows']} rows under {TARGETS['import_10000_s']} s",
+            imported["apply_s"] < TARGETS["import_10000_s"],
+            f"confirmation {imported['apply_s']} s (upload {imported['upload_s']} s, "
+            f"preview {imported['preview_s']} s)",
+        ),
+        (
+            f"read p99 during the import at most {TARGETS['import_read_p99_factor']}x",
+            (imported["read_p99_factor"] or 99) <= TARGETS["import_read_p99_factor"],
+            f"{imported['read_p99_factor']}x ({imported['reads_during']['p99_ms']} ms vs "
+            f"{imported['reads_alone']['p99_ms']} ms)",
+        ),
     ]
+    if run["size"] == "XL" and run.get("ratios_to_s"):
+        ratios = run["ratios_to_s"]
+        checks.append(
+            (
+                f"Mein Kompass and team matrices: XL p50 within {TARGETS['xl_to_s_ratio']}x of S",
+                max(ratios.values()) <= TARGETS["xl_to_s_ratio"],
+                ", ".join(f"{name} {ratio}x" for name, ratio in ratios.items()),
+            )
+        )
     return checks
+
+
+def add_ratios_to_s(runs: list[dict[str, Any]]) -> None:
+    """Each run's p50 of Mein Kompass and the matrices as a multiple of the same database's S run."""
+    small = {run["database"]: run for run in runs if run["size"] == "S"}
+    for run in runs:
+        base = small.get(run["database"])
+        if base is not None and run is not base:
+            run["ratios_to_s"] = {
+                name: round(run["scenarios"][name]["p50_ms"] / base["scenarios"][name]["p50_ms"], 2)
+                for name in RATIO_PAGES
+            }
 
 
 def markdown(report: dict[str, Any]) -> str:
@@ -403,6 +591,30 @@ def markdown(report: dict[str, Any]) -> str:
                 f"{r.get('queries', '')} | {r.get('slowest_sql_ms', '')} | {r.get('render_ms', '')} | "
                 f"{r.get('floor_ms', '')} | {r.get('floor_ratio', '')} |"
             )
+        mixed, imported = run["mixed"], run["import"]
+        lines += [
+            "",
+            f"Mixed load (page views and writes of {len(soak.MIX)} kinds, soak.MIX) at rising rates: throughput "
+            f"{mixed['throughput']} actions/s with p99 under {mixed['p99_target_ms']:.0f} ms and no errors.",
+            "",
+            "| actions/s | n | errors | p50 ms | p95 ms | p99 ms |",
+            "|---:|---:|---:|---:|---:|---:|",
+            *(
+                f"| {st['rate']} | {st['count']} | {st['errors']} | {st['p50_ms']} | {st['p95_ms']} | {st['p99_ms']} |"
+                for st in mixed["steps"]
+            ),
+            "",
+            f"Import of {imported['rows']} rows ({imported['new_people']} new people): "
+            f"upload {imported['upload_s']} s, "
+            f"preview {imported['preview_s']} s, confirmation {imported['apply_s']} s. Reads (Mein Kompass and "
+            f"catalogue) p50/p99 alone {imported['reads_alone']['p50_ms']}/{imported['reads_alone']['p99_ms']} ms, "
+            f"during the import {imported['reads_during']['p50_ms']}/{imported['reads_during']['p99_ms']} ms.",
+        ]
+        if run.get("ratios_to_s"):
+            lines += [
+                "",
+                "p50 as a multiple of size S: " + ", ".join(f"{n} {r}x" for n, r in run["ratios_to_s"].items()),
+            ]
         lines += ["", "| target | met | measured |", "|---|---|---|"]
         lines += [f"| {name} | {'yes' if met else '**no**'} | {detail} |" for name, met, detail in verdicts(run)]
     return "\n".join(lines) + "\n"
@@ -427,6 +639,7 @@ def main(argv: list[str] | None = None) -> int:
                 runs.append(bench_one(kind.strip(), size.strip().upper(), settings, folder))
     finally:
         shutil.rmtree(folder, ignore_errors=True)
+    add_ratios_to_s(runs)
     report = {
         "started": started.strftime("%Y-%m-%d %H:%M:%S UTC"),
         "settings": {**vars(settings), "results": str(settings.results)},
@@ -443,8 +656,8 @@ def main(argv: list[str] | None = None) -> int:
     stem.with_suffix(".json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
     print(text_report)
     print(f"Reports: {stem}.md, {stem}.json")
-    errors = sum(r["errors"] for run in runs for r in run["scenarios"].values())
-    return 1 if errors else 0
+    failed = [run for run in runs if not verdicts(run)[0][1]]  # "no errors"
+    return 1 if failed else 0
 
 
 if __name__ == "__main__":

@@ -262,6 +262,7 @@ class Client:
         self.base, self.role, self.email = base, role, email
         self.opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(CookieJar()), _NoRedirect)
         self.token = ""
+        self.last_location = ""  # of the last redirect answered
 
     def request(self, path: str, form: dict[str, str] | None = None) -> tuple[int, str]:
         data = urllib.parse.urlencode(form).encode() if form is not None else None
@@ -270,7 +271,30 @@ class Client:
             with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
                 return response.status, response.read().decode("utf-8", "replace")
         except urllib.error.HTTPError as response:  # every status but 2xx, redirects included
+            self.last_location = response.headers.get("Location", "")
             return response.code, response.read().decode("utf-8", "replace")
+
+    def upload(self, path: str, fields: dict[str, str], file_field: str, filename: str, content: bytes) -> int:
+        """A form with one file (multipart/form-data), as a browser sends it; the status."""
+        boundary = f"----qk{random.getrandbits(64):016x}"
+        parts = [
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'.encode()
+            for name, value in fields.items()
+        ]
+        parts.append(
+            f'--{boundary}\r\nContent-Disposition: form-data; name="{file_field}"; filename="{filename}"\r\n'
+            f"Content-Type: text/csv\r\n\r\n".encode()
+            + content
+            + f"\r\n--{boundary}--\r\n".encode()
+        )
+        headers = {"Content-Type": f"multipart/form-data; boundary={boundary}"}
+        request = urllib.request.Request(self.base + path, data=b"".join(parts), headers=headers)
+        try:
+            with self.opener.open(request, timeout=REQUEST_TIMEOUT) as response:
+                return response.status
+        except urllib.error.HTTPError as response:
+            self.last_location = response.headers.get("Location", "")
+            return response.code
 
     def login(self, password: str) -> None:
         """Through the real login form, once: the session cookie serves the whole run."""

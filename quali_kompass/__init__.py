@@ -95,6 +95,7 @@ def register_blueprints(app: Flask) -> None:
     from quali_kompass.organisation import import_views as _import_views  # noqa: F401
     from quali_kompass.organisation import views as _organisation_views  # noqa: F401
     from quali_kompass.privacy import views as _privacy_views  # noqa: F401
+    from quali_kompass.review import cells as _review_cells  # noqa: F401
     from quali_kompass.review import department_views as _department_views  # noqa: F401
     from quali_kompass.review import export_views as _export_views  # noqa: F401
     from quali_kompass.review import models as _review_models  # noqa: F401

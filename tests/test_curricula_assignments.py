@@ -324,7 +324,7 @@ def test_statements_do_not_grow_with_people_or_requirements(app, org, create, jo
         for items in result.values():  # reading what a page shows loads nothing more
             for item in items:
                 _ = (item.reasons, item.material.title, item.status.state)
-    assert counter.count == 5, "\n".join(counter.statements)
+    assert counter.count == 4, "\n".join(counter.statements)
     assert all(len(items) == 2 for items in result.values())
 
     with app.test_request_context():

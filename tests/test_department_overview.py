@@ -264,7 +264,7 @@ def test_a_department_of_2000_renders_paginated(app: Flask, org) -> None:
 # The pure shaping ------------------------------------------------------------------------------------------------
 def item(material, state: str) -> PersonItem:
     rule = Rule(valid_from=TODAY, due_kind="days", due_days=30)
-    return PersonItem(material, [], Status(state, TODAY, TODAY if state == DONE else None, None, rule))
+    return PersonItem(material, [], Status(state, TODAY, TODAY if state == DONE else None, None, rule), material.id)
 
 
 def test_build_with_teams_filters_by_team_and_summarises() -> None:

@@ -40,7 +40,7 @@ RULE = Rule(valid_from=date(2025, 1, 1), due_kind="days", due_days=30)
 def item(state: str, *, due: date | None = None, until: date | None = None, assigned: date = date(2025, 6, 1)):
     status = Status(state, due, None, until, RULE)
     assignment = SimpleNamespace(assigned_on=assigned)
-    return PersonItem(SimpleNamespace(id=7, title="Datenschutz"), [assignment], status)
+    return PersonItem(SimpleNamespace(id=7, title="Datenschutz"), [assignment], status, 7)
 
 
 def kinds(today: date, state: str, **fields) -> list[tuple[str, str]]:

@@ -28,21 +28,21 @@ from tests.factories import (
 
 # (role, URL, statements) – the login session and the person are loaded on every page (2 statements).
 PAGES = [
-    # Mein Kompass: the statuses (5), the plan and the records; the latest news, the new material and the new
+    # Mein Kompass: the statuses (4), the plan and the records; the latest news, the new material and the new
     # versions of the person's department (3, news.queries); the open surveys (1, surveys/_open_surveys.html)
-    ("employee", "/", 17),
+    ("employee", "/", 16),
     ("employee", "/konto", 7),
     ("employee", "/benachrichtigungen", 5),  # one page of notifications and their number
     ("lead", "/team", 7),  # with the departments the person heads, for links to their overviews
-    # with the number of pending proposals, the matrix's statuses (5) and the dates whose attendance is to be
-    # confirmed (2: the registrations, then the completions of those days; review.attendance); the charts' twelve
-    # months come from the same load as the matrix's statuses (queries.items_and_fulfilment), no statement more
-    ("lead", "/team/{team_a}", 14),
-    # the exports: the team, its members, their statuses (5) and the access log entry (review.export_views)
-    ("lead", "/team/{team_a}/export.csv", 11),
-    ("lead", "/team/{team_a}/export.xlsx", 11),
-    ("lead", "/team/{team_a}/drucken", 12),  # and the department in the heading, loaded again after the commit
-    ("lead", "/team/person/{employee}", 13),  # the statuses (5), the plan, the records, the access log
+    # the team with its leads, the number of pending proposals, the matrix's statuses (4), the dates whose
+    # attendance is to be confirmed (2: the registrations, then the completions of those days; review.attendance)
+    # and the trend's past months (1: the team's snapshots, statistics.queries.past_months)
+    ("lead", "/team/{team_a}", 13),
+    # the exports: the team, its members, their statuses (4) and the access log entry (review.export_views)
+    ("lead", "/team/{team_a}/export.csv", 10),
+    ("lead", "/team/{team_a}/export.xlsx", 10),
+    ("lead", "/team/{team_a}/drucken", 11),  # and the department in the heading, loaded again after the commit
+    ("lead", "/team/person/{employee}", 12),  # the statuses (4), the plan, the records, the access log
     ("admin", "/verwaltung", 6),
     ("admin", "/verwaltung/fachbereiche", 5),
     ("admin", "/verwaltung/fachbereiche/{dept_a}", 7),
@@ -80,9 +80,9 @@ PAGES = [
     ("lead", "/termine/{begun}/teilnahme", 7),
     ("admin", "/termine/{begun}/teilnahme", 7),
     ("employee", "/kompass/plan", 8),
-    ("employee", "/kompass/nachweis", 10),
-    ("employee", "/kompass/nachweis.pdf", 10),
-    ("employee", "/kompass/termine.ics", 8),
+    ("employee", "/kompass/nachweis", 9),
+    ("employee", "/kompass/nachweis.pdf", 9),
+    ("employee", "/kompass/termine.ics", 7),
     ("lead", "/team/vorschlaege", 5),
     # statistics: the catalogue by kind, topic (counts and names) and tool, the most used materials, the departments'
     # current snapshot and the past months' (statistics.queries), the teams led (navigation) – never the records
@@ -305,9 +305,9 @@ def test_exports_take_as_many_statements_for_30_people_as_for_3(app: Flask, org,
 
 
 # The department overview: the login session and the person (2), the department, its teams, its members as plain
-# rows, their statuses (5), the reviewable teams (navigation and team links), and for a head the headed departments
+# rows, their statuses (4), the reviewable teams (navigation and team links), and for a head the headed departments
 # (access) – the same for 3 people and for 300.
-DEPARTMENT_STATEMENTS = {"head": 12, "admin": 11}
+DEPARTMENT_STATEMENTS = {"head": 11, "admin": 10}
 
 
 @pytest.mark.parametrize("role", sorted(DEPARTMENT_STATEMENTS))

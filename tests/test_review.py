@@ -57,7 +57,7 @@ def setup(app: Flask, org) -> SimpleNamespace:
 # The pure shaping ---------------------------------------------------------------------------------------------------
 def item(material, state: str, due: date | None = None, done: date | None = None) -> PersonItem:
     rule = Rule(valid_from=TODAY, due_kind="days", due_days=30)
-    return PersonItem(material, [], Status(state, due, done, None, rule))
+    return PersonItem(material, [], Status(state, due, done, None, rule), material.id)
 
 
 def test_matrix_counts_filters_sorts_and_pages() -> None:

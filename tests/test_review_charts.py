@@ -10,12 +10,16 @@ from types import SimpleNamespace
 import pytest
 from babel import dates as babel_dates
 from flask import Flask
+from sqlalchemy import select
 
-from quali_kompass.curricula.queries import Fulfilment, fulfilment_by_day, items_and_fulfilment
+from quali_kompass.curricula.queries import Fulfilment, fulfilment_by_team, items_for_people
 from quali_kompass.curricula.status import berlin_today
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Membership, Person
 from quali_kompass.review import charts
+from quali_kompass.statistics import services as statistics
+from quali_kompass.statistics.models import TeamFulfilment
+from quali_kompass.statistics.queries import past_months
 from tests.conftest import login
 from tests.factories import (
     CompletionFactory,
@@ -67,9 +71,25 @@ def team(app: Flask, org) -> SimpleNamespace:
         CompletionFactory(person=carla, material=fire, completed_on=DAYS[0] - timedelta(days=10))
         CompletionFactory(person=bernd, material=privacy, completed_on=DAYS[7])
         db.session.commit()
+        # The past month-ends as the daily refresh would have written them (the trend's source).
+        statistics.refresh(TODAY, backfill_months=len(DAYS) - 1)
+        db.session.commit()
         return SimpleNamespace(
-            id=team_c.id, lead=lead, members=[anna.id, carla.id, bernd.id, dora.id], privacy=privacy.id
+            id=team_c.id,
+            lead=lead,
+            members=[anna.id, carla.id, bernd.id, dora.id],
+            privacy=privacy.id,
+            team_b=team_b.id,
         )
+
+
+def team_trend(team_id: int) -> list[Fulfilment]:
+    """The team page's trend: the snapshots of past month-ends and today's items of today's members."""
+    members = db.session.scalars(
+        select(Membership.person_id).where(Membership.team_id == team_id, Membership.end_date.is_(None))
+    ).all()
+    items = items_for_people(list(members), TODAY)
+    return charts.team_trend(TODAY, past_months(TODAY, len(DAYS) - 1, team_id=team_id), items)
 
 
 def client_as(app: Flask, person):
@@ -104,22 +124,46 @@ def test_trend_days_are_month_ends_then_today() -> None:
 
 def test_fulfilment_per_day_counts_history(app: Flask, team) -> None:
     with app.app_context():
-        trend = fulfilment_by_day(team.members, DAYS, team_id=team.id)
-        assert [(point.applicable, point.fulfilled) for point in trend] == TREND
-        assert [point.day for point in trend] == DAYS
-        # without the team, Dora's time in team B counts as well: two items on each of d[0] to d[3]
-        anywhere = fulfilment_by_day(team.members, DAYS)
-        assert [point.applicable for point in anywhere[:4]] == [6, 6, 6, 6]
-        assert anywhere[4:] == trend[4:]
+        tally = fulfilment_by_team(team.members, DAYS)
+        assert [tuple(tally[(team.id, day)][1:]) for day in DAYS] == TREND
+        # Dora's time in team B is team B's, with her two items on each of d[0] to d[3], never team C's
+        assert [tally[(team.team_b, day)] for day in DAYS[:4]] == [[1, 2, 0]] * 4
+        assert all((team.team_b, day) not in tally for day in DAYS[4:])
 
 
-def test_items_and_fulfilment_share_one_load(app: Flask, team, count_queries) -> None:
+def test_trend_reads_snapshots_and_todays_items(app: Flask, team, count_queries) -> None:
     with app.app_context():
         with count_queries() as counter:
-            items, trend = items_and_fulfilment(team.members, TODAY, DAYS, team_id=team.id)
-        assert counter.count == 5  # spans, requirements, their rules, completions, versions: as items alone
-        assert (trend[-1].applicable, trend[-1].fulfilled) == (12, 3)
-        assert sum(len(person_items) for person_items in items.values()) == trend[-1].applicable
+            past = past_months(TODAY, len(DAYS) - 1, team_id=team.id)
+        assert counter.count == 1 and [row.day for row in past] == DAYS[:-1]
+        trend = team_trend(team.id)
+        assert [(point.applicable, point.fulfilled) for point in trend] == TREND
+        assert [point.day for point in trend] == DAYS
+
+
+def test_trend_keeps_people_who_left_and_shows_months_without_snapshot(app: Flask, team) -> None:
+    """A month-end snapshot counts who was in the team then; a month no refresh ever saw has no figure."""
+    with app.app_context():
+        carla = db.session.scalars(
+            select(Membership).join(Person).where(Person.name == "Carla Clever", Membership.team_id == team.id)
+        ).one()
+        carla.end_date = TODAY - timedelta(days=1)
+        first_past = past_months(TODAY, len(DAYS) - 1, team_id=team.id)[0]
+        db.session.delete(db.session.get(TeamFulfilment, (team.id, first_past.day)))
+        db.session.commit()
+        trend = team_trend(team.id)
+        assert (trend[0].applicable, trend[0].fulfilled) == (0, 0) and trend[0].share is None
+        # Carla left yesterday: her items count at every past month-end, no more today
+        assert [(point.applicable, point.fulfilled) for point in trend[1:-1]] == TREND[1:-1]
+        assert (trend[-1].applicable, trend[-1].fulfilled) == (9, 3)
+
+
+def test_todays_items_take_four_statements(app: Flask, team, count_queries) -> None:
+    with app.app_context():
+        with count_queries() as counter:
+            items = items_for_people(team.members, TODAY)
+        assert counter.count == 4  # spans, requirements with their rules, completions, versions
+        assert sum(len(person_items) for person_items in items.values()) == TREND[-1][0]
 
 
 def test_a_day_without_items_has_no_share() -> None:
@@ -130,8 +174,7 @@ def test_a_day_without_items_has_no_share() -> None:
 # The charts (pure) -------------------------------------------------------------------------------------------------
 def test_rates_and_trend_rows(app: Flask, team) -> None:
     with app.test_request_context():
-        items, trend = items_and_fulfilment(team.members, TODAY, DAYS, team_id=team.id)
-        built = charts.build(items, trend)
+        built = charts.build(items_for_people(team.members, TODAY), team_trend(team.id))
         rates = [(row.label, row.fulfilled, row.applicable, row.percent, row.count) for row in built.rates]
         assert rates == [
             ("Brandschutz", 0, 4, "0\xa0%", "0 von 4"),

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, update
 from quali_kompass.catalogue.models import Material, SessionDate, SessionRegistration
 from quali_kompass.curricula import completions
 from quali_kompass.curricula.models import Completion
-from quali_kompass.curricula.queries import items_and_fulfilment
+from quali_kompass.curricula.queries import items_for_people
 from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.errors import ServiceError
@@ -72,8 +72,8 @@ def fulfilment_from_records(day: date) -> dict[int, tuple[int, int, int]]:
     for team_id in db.session.scalars(select(Team.id)):
         ids = members_on(team_id, day)
         if ids:
-            [point] = items_and_fulfilment(ids, day, [day], team_id)[1]
-            result[team_id] = (len(ids), point.applicable, point.fulfilled)
+            items = [item for person_items in items_for_people(ids, day).values() for item in person_items]
+            result[team_id] = (len(ids), len(items), sum(item.status.fulfilled for item in items))
     return result
 
 

@@ -10,11 +10,12 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import Select, and_, or_, select, true
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import joinedload
 
 from quali_kompass.catalogue.models import Material, MaterialVersion
 from quali_kompass.curricula import status as status_module
@@ -37,8 +38,7 @@ CHUNK = 5000
 SCOPE_ORDER = {"organisation": 0, "department": 1, "team": 2}
 
 
-@dataclass(frozen=True)
-class Assignment:
+class Assignment(NamedTuple):
     """A requirement that is a person's on a day: since when, and through which requirement."""
 
     requirement: Requirement
@@ -55,13 +55,13 @@ class Assignment:
         return gettext("Pflicht für alle Beschäftigten")
 
 
-@dataclass(frozen=True)
-class PersonItem:
+class PersonItem(NamedTuple):
     """One mandatory material of a person (one entry even if several requirements demand it)."""
 
     material: Material
     assignments: list[Assignment]  # every requirement that demands it (the reasons)
     status: Status  # the most urgent of the requirements' statuses
+    material_id: int  # the material's id as a plain number: matrices of thousands of people key by it
 
     @property
     def reasons(self) -> list[str]:
@@ -74,8 +74,7 @@ class PersonItem:
         return min(assignment.assigned_on for assignment in self.assignments)
 
 
-@dataclass(frozen=True)
-class MembershipSpan:
+class MembershipSpan(NamedTuple):
     """A team membership reduced to what scopes need."""
 
     team_id: int
@@ -111,12 +110,16 @@ def in_force(requirement: Requirement, today: date) -> bool:
     return requirement.effective_from <= today and (requirement.ended_on is None or today < requirement.ended_on)
 
 
-def in_scope(requirement: Requirement, span: MembershipSpan) -> bool:
+ORGANISATION_SCOPE = ("organisation", 0)
+
+
+def scope_key(requirement: Requirement) -> tuple[str, int]:
+    """Whom a requirement addresses: ("organisation", 0), ("department", id) or ("team", id)."""
     if requirement.scope == "department":
-        return span.department_id == requirement.department_id
+        return ("department", requirement.department_id)
     if requirement.scope == "team":
-        return span.team_id == requirement.team_id
-    return True
+        return ("team", requirement.team_id)
+    return ORGANISATION_SCOPE
 
 
 def merged_intervals(spans: Iterable[MembershipSpan]) -> list[tuple[date, date | None]]:
@@ -134,17 +137,31 @@ def merged_intervals(spans: Iterable[MembershipSpan]) -> list[tuple[date, date |
     return [(start, end) for start, end in merged]
 
 
-def assignment_day(requirement: Requirement, spans: Sequence[MembershipSpan], today: date) -> date | None:
-    """Since when the requirement is the person's today, or None if it is not.
+def scope_starts(spans: Sequence[MembershipSpan], day: date) -> dict[tuple[str, int], date]:
+    """For each scope (see ``scope_key``) a person is in on ``day``: the first day of their unbroken stay in it.
 
-    A move within the scope keeps the day; leaving it and coming back gives a new one.
+    A move within a scope keeps the day; leaving it and coming back gives a new one. Computed once per person and
+    day, not once per requirement: a person has a few memberships, a department many requirements.
     """
+    by_scope: dict[tuple[str, int], list[MembershipSpan]] = defaultdict(list)
+    for span in spans:
+        by_scope[ORGANISATION_SCOPE].append(span)
+        by_scope[("department", span.department_id)].append(span)
+        by_scope[("team", span.team_id)].append(span)
+    starts = {}
+    for key, scoped in by_scope.items():
+        for start, end in merged_intervals(scoped) if len(scoped) > 1 else [(scoped[0].start, scoped[0].end)]:
+            if start <= day and (end is None or day <= end):
+                starts[key] = start
+    return starts
+
+
+def assignment_day(requirement: Requirement, spans: Sequence[MembershipSpan], today: date) -> date | None:
+    """Since when the requirement is the person's today, or None if it is not (see ``scope_starts``)."""
     if not in_force(requirement, today):
         return None
-    for start, end in merged_intervals(span for span in spans if in_scope(requirement, span)):
-        if start <= today and (end is None or today <= end):
-            return max(start, requirement.effective_from)
-    return None
+    start = scope_starts(spans, today).get(scope_key(requirement))
+    return None if start is None else max(start, requirement.effective_from)
 
 
 # Loading -----------------------------------------------------------------------------------------------------------
@@ -180,7 +197,7 @@ def _load_spans(person_ids: list[int] | Select) -> tuple[dict[int, list[Membersh
 def _load_requirements(
     team_ids: set[int], department_ids: set[int], first_day: date, last_day: date
 ) -> list[Requirement]:
-    """Requirements of these teams or departments in force on a day of the window, with rules (two statements)."""
+    """Requirements of these teams or departments in force on a day of the window, with rules (one statement)."""
     scopes = [Requirement.scope == "organisation"]
     if department_ids:
         scopes.append(and_(Requirement.scope == "department", Requirement.department_id.in_(department_ids)))
@@ -194,7 +211,7 @@ def _load_requirements(
             or_(Requirement.ended_on.is_(None), Requirement.ended_on > first_day),
         )
         .options(
-            selectinload(Requirement.rules),
+            joinedload(Requirement.rules),  # one statement: a requirement has one rule, rarely a few
             joinedload(Requirement.material),
             joinedload(Requirement.department),
             joinedload(Requirement.team),
@@ -244,19 +261,53 @@ def _load_recompletions(material_ids: set[int]) -> dict[int, list[RecompletionVe
 
 
 @dataclass(frozen=True)
+class _Demand:
+    """A requirement reduced to what statuses need, read once per load: ORM attributes are slow in a loop that runs
+    for every person and requirement."""
+
+    requirement: Requirement
+    material: Material
+    material_id: int
+    effective_from: date
+    ended_on: date | None
+    rules: list[Rule]
+    order: tuple[int, int]  # scope, then id: the order of the reasons
+
+    def in_force(self, day: date) -> bool:
+        return self.effective_from <= day and (self.ended_on is None or day < self.ended_on)
+
+
+def _demands(requirements: Iterable[Requirement]) -> dict[tuple[str, int], list[_Demand]]:
+    """The requirements (with their rules loaded) by scope key."""
+    by_scope: dict[tuple[str, int], list[_Demand]] = defaultdict(list)
+    for requirement in requirements:
+        by_scope[scope_key(requirement)].append(
+            _Demand(
+                requirement,
+                requirement.material,
+                requirement.material_id,
+                requirement.effective_from,
+                requirement.ended_on,
+                [rule_fact(rule) for rule in requirement.rules],
+                (SCOPE_ORDER[requirement.scope], requirement.id),
+            )
+        )
+    return by_scope
+
+
+@dataclass(frozen=True)
 class _Facts:
     """What the statuses of a chunk of people need, for any day of a window."""
 
     spans: dict[int, list[MembershipSpan]]
     active: set[int]
-    requirements: list[Requirement]  # in force on some day of the window
-    rules: dict[int, list[Rule]]  # by requirement id
+    demands: dict[tuple[str, int], list[_Demand]]  # requirements in force on some day of the window, by scope
     completions: dict[tuple[int, int], list[CompletionFact]]
     recompletions: dict[int, list[RecompletionVersion]]
 
 
 def _load_facts(person_ids: list[int], first_day: date, last_day: date) -> _Facts | None:
-    """Everything for the statuses of these people on the days from first to last: five statements, or one (and
+    """Everything for the statuses of these people on the days from first to last: four statements, or one (and
     None) when none of them is active."""
     spans, active = _load_spans(person_ids)
     if not active:
@@ -268,8 +319,7 @@ def _load_facts(person_ids: list[int], first_day: date, last_day: date) -> _Fact
     return _Facts(
         spans=spans,
         active=active,
-        requirements=requirements,
-        rules={requirement.id: [rule_fact(rule) for rule in requirement.rules] for requirement in requirements},
+        demands=_demands(requirements),
         completions=_load_completions(sorted(active), material_ids),
         recompletions=_load_recompletions(material_ids),
     )
@@ -277,33 +327,31 @@ def _load_facts(person_ids: list[int], first_day: date, last_day: date) -> _Fact
 
 def _items_on(facts: _Facts, person_id: int, day: date, due_soon_days: int) -> list[PersonItem]:
     """A person's mandatory items on ``day``, one per material with the most urgent status (unsorted, pure)."""
-    by_material: dict[int, list[tuple[Assignment, Status]]] = defaultdict(list)
-    for requirement in facts.requirements:
-        assigned_on = assignment_day(requirement, facts.spans.get(person_id, ()), day)
-        if assigned_on is None:
-            continue
-        status = status_module.compute(
-            due_soon_days=due_soon_days,
-            today=day,
-            assigned_on=assigned_on,
-            rules=facts.rules[requirement.id],
-            completions=facts.completions.get((person_id, requirement.material_id), ()),
-            recompletions=facts.recompletions.get(requirement.material_id, ()),
-        )
-        by_material[requirement.material_id].append((Assignment(requirement, assigned_on), status))
+    by_material: dict[int, list[tuple[_Demand, date, Status]]] = {}
+    no_completions: tuple[CompletionFact, ...] = ()
+    for key, start in scope_starts(facts.spans.get(person_id, ()), day).items():
+        for demand in facts.demands.get(key, ()):
+            if not demand.in_force(day):
+                continue
+            assigned_on = max(start, demand.effective_from)
+            status = status_module.compute(
+                due_soon_days=due_soon_days,
+                today=day,
+                assigned_on=assigned_on,
+                rules=demand.rules,
+                completions=facts.completions.get((person_id, demand.material_id), no_completions),
+                recompletions=facts.recompletions.get(demand.material_id, ()),
+            )
+            by_material.setdefault(demand.material_id, []).append((demand, assigned_on, status))
     items = []
-    for pairs in by_material.values():
-        pairs.sort(key=lambda pair: (SCOPE_ORDER[pair[0].requirement.scope], pair[0].requirement.id))
-        most_urgent = min((status for _, status in pairs), key=urgency)
-        items.append(PersonItem(pairs[0][0].requirement.material, [a for a, _ in pairs], most_urgent))
+    for entries in by_material.values():
+        if len(entries) > 1:
+            entries.sort(key=lambda entry: entry[0].order)
+        most_urgent = entries[0][2] if len(entries) == 1 else min((entry[2] for entry in entries), key=urgency)
+        assignments = [Assignment(demand.requirement, assigned_on) for demand, assigned_on, _ in entries]
+        first = entries[0][0]
+        items.append(PersonItem(first.material, assignments, most_urgent, first.material_id))
     return items
-
-
-def member_on(spans: Iterable[MembershipSpan], team_id: int, day: date) -> bool:
-    """Whether one of the memberships is of the team and covers the day."""
-    return any(
-        span.team_id == team_id and span.start <= day and (span.end is None or day <= span.end) for span in spans
-    )
 
 
 @dataclass(frozen=True)
@@ -323,45 +371,39 @@ class Fulfilment:
 # Public reads ------------------------------------------------------------------------------------------------------
 
 
-def items_and_fulfilment(
-    person_ids: list[int], today: date, days: Sequence[date] = (), team_id: int | None = None
-) -> tuple[dict[int, list[PersonItem]], list[Fulfilment]]:
-    """Every person's current mandatory items (see ``items_for_people``), and the team's fulfilment on each of
-    ``days``.
+def items_for_people(person_ids: list[int], today: date) -> dict[int, list[PersonItem]]:
+    """Every person's current mandatory items, most urgent first (then by title).
 
-    On each day count the items as they stood then: the requirements in force that day, the memberships and the
-    completions up to it. With ``team_id``, a person counts only on the days they belonged to that team, so that a
-    team's figures never include a member's time in another team. One load for today and all the days: five
-    statements per chunk of ``CHUNK`` people, however many people, requirements and days.
+    Every requested person is a key; inactive people and people outside every scope have an empty list.
+    Four statements per chunk of ``CHUNK`` people, however many people and requirements.
     """
     ids = list(dict.fromkeys(person_ids))
     result: dict[int, list[PersonItem]] = {person_id: [] for person_id in ids}
-    tally = [[0, 0] for _ in days]
     due_soon_days = _due_soon_days()
+    order = {state: index for index, state in enumerate(STATES)}
     for chunk in _chunks(ids):
-        facts = _load_facts(chunk, min([today, *days]), max([today, *days]))
+        facts = _load_facts(chunk, today, today)
         if facts is None:
             continue
+        titles = {
+            demand.material_id: demand.material.title.casefold()
+            for demands in facts.demands.values()
+            for demand in demands
+        }
         for person_id in facts.active:
             items = _items_on(facts, person_id, today, due_soon_days)
-            items.sort(key=lambda item: (STATES.index(item.status.state), item.material.title.casefold()))
+            items.sort(key=lambda item: (order[item.status.state], titles[item.material_id]))
             result[person_id] = items
-            spans = facts.spans.get(person_id, ())
-            for index, day in enumerate(days):
-                if team_id is not None and not member_on(spans, team_id, day):
-                    continue
-                on_day = items if day == today else _items_on(facts, person_id, day, due_soon_days)
-                tally[index][0] += len(on_day)
-                tally[index][1] += sum(item.status.fulfilled for item in on_day)
-    return result, [Fulfilment(day, *counts) for day, counts in zip(days, tally, strict=True)]
+    return result
 
 
 def fulfilment_by_team(person_ids: Sequence[int], days: Sequence[date]) -> dict[tuple[int, date], list[int]]:
     """Per (team id, day): [people, applicable, fulfilled] of the people who belonged to the team on that day.
 
-    The same counting as ``items_and_fulfilment`` with ``team_id``, for every team at once: a person counts in the
-    team whose membership covers the day (the one begun last, should two overlap), with the items as they stood
-    then. Used by the statistics' snapshots. Five statements per chunk of ``CHUNK`` people, however many teams.
+    A person counts in the team whose membership covers the day (the one begun last, should two overlap), with the
+    items as they stood then: the requirements in force that day, the memberships and the completions up to it, so
+    that a team's figures never include a member's time in another team. Used by the statistics' snapshots (which
+    the team page's trend reads). Four statements per chunk of ``CHUNK`` people, however many teams and days.
     """
     tally: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0, 0])
     if not days:
@@ -384,21 +426,6 @@ def fulfilment_by_team(person_ids: Sequence[int], days: Sequence[date]) -> dict[
                 counts[1] += len(items)
                 counts[2] += sum(item.status.fulfilled for item in items)
     return dict(tally)
-
-
-def items_for_people(person_ids: list[int], today: date) -> dict[int, list[PersonItem]]:
-    """Every person's current mandatory items, most urgent first (then by title).
-
-    Every requested person is a key; inactive people and people outside every scope have an empty list.
-    Five statements per chunk of ``CHUNK`` people, however many people and requirements.
-    """
-    return items_and_fulfilment(person_ids, today)[0]
-
-
-def fulfilment_by_day(person_ids: list[int], days: Sequence[date], team_id: int | None = None) -> list[Fulfilment]:
-    """How many mandatory items of these people applied on each day, and how many were fulfilled (five statements
-    per chunk of ``CHUNK`` people; see ``items_and_fulfilment``)."""
-    return items_and_fulfilment(person_ids, max(days), days, team_id)[1] if days else []
 
 
 def person_items(person_id: int, today: date) -> list[PersonItem]:
@@ -438,13 +465,16 @@ def statuses_by_requirement(
     material_ids = {requirement.material_id for requirement in active}
     completions = _load_completions(candidates, material_ids)
     recompletions = _load_recompletions(material_ids)
+    starts = {person_id: scope_starts(spans[person_id], today) for person_id in sorted(spans)}
 
     for requirement in active:
         rules = [rule_fact(rule) for rule in requirement.rules]
-        for person_id in sorted(spans):
-            assigned_on = assignment_day(requirement, spans[person_id], today)
-            if assigned_on is None:
+        key = scope_key(requirement)
+        for person_id, person_starts in starts.items():
+            start = person_starts.get(key)
+            if start is None:
                 continue
+            assigned_on = max(start, requirement.effective_from)
             status = status_module.compute(
                 due_soon_days=due_soon_days,
                 today=today,

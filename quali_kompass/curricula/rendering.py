@@ -7,10 +7,11 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask_babel import format_date, gettext, ngettext
+from flask_babel import gettext, ngettext
 from flask_babel import lazy_gettext as _l
 
 from quali_kompass.curricula.status import DONE, DUE_SOON, EXPIRED, OPEN, OVERDUE, RENEWAL_DUE, STATES
+from quali_kompass.i18n import format_day
 
 STATE_LABELS = {
     DONE: _l("Erledigt"),
@@ -79,7 +80,7 @@ def state_counts(states: list[str]) -> dict[str, int]:
 
 def day(value: date | None) -> str:
     """A calendar day as 31.03.2027."""
-    return format_date(value, "dd.MM.yyyy") if value else ""
+    return format_day(value)
 
 
 def scope_text(requirement: Any) -> str:

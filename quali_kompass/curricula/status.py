@@ -11,6 +11,7 @@ import calendar
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
+from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
 BERLIN = ZoneInfo("Europe/Berlin")
@@ -52,14 +53,12 @@ class Rule:
     renewal_window_days: int = 30
 
 
-@dataclass(frozen=True)
-class CompletionFact:
+class CompletionFact(NamedTuple):
     completed_on: date
     version_number: int | None  # the material version completed; None if unknown
 
 
-@dataclass(frozen=True)
-class RecompletionVersion:
+class RecompletionVersion(NamedTuple):
     """A material version published with "erneute Bearbeitung erforderlich"."""
 
     number: int
@@ -67,8 +66,7 @@ class RecompletionVersion:
     grace_days: int = 30
 
 
-@dataclass(frozen=True)
-class Status:
+class Status(NamedTuple):
     state: str
     due_on: date | None  # when it must be (re)done; None while done without expiry
     completed_on: date | None  # the completion that counts (or counted, when expired), if any
@@ -185,28 +183,34 @@ def compute(
     """
     if not rules:
         raise ValueError("a requirement has at least one rule")
-    published = [version for version in recompletions if version.published_on <= today]
-    demanded = max(published, key=lambda version: version.number, default=None)
-    past = [completion for completion in completions if completion.completed_on <= today]
     current_rule = rule_on(rules, today)
+    # The earliest day anyone can be due: the assignment's first due date, or later while a superseded completion
+    # still carries them.
+    due = first_due(current_rule, assigned_on)
+    past = [completion for completion in completions if completion.completed_on <= today]
+    if not past:  # most items of most people: decided without looking at versions
+        return _pending(OVERDUE, today, due, due_soon_days, completed_on=None, valid_until=None, rule=current_rule)
 
     def until_of(completion: CompletionFact) -> date | None:
         return valid_until(rule_on(rules, completion.completed_on), completion.completed_on)
 
-    # The earliest day anyone can be due: the assignment's first due date, or later while a superseded completion
-    # still carries them.
-    due = first_due(current_rule, assigned_on)
-    for completion in past:
-        if not _counts(completion, demanded):
-            carried = _recomplete_by(completion, published, until_of(completion))
-            if carried is not None:
-                due = max(due, carried)
-
-    valid = [completion for completion in past if _counts(completion, demanded)]
+    published = [version for version in recompletions if version.published_on <= today]
+    demanded = max(published, key=lambda version: version.number, default=None)
+    valid = past
+    if demanded is not None:
+        for completion in past:
+            if not _counts(completion, demanded):
+                carried = _recomplete_by(completion, published, until_of(completion))
+                if carried is not None:
+                    due = max(due, carried)
+        valid = [completion for completion in past if _counts(completion, demanded)]
     if not valid:
         return _pending(OVERDUE, today, due, due_soon_days, completed_on=None, valid_until=None, rule=current_rule)
 
-    best = max(valid, key=lambda completion: (until_of(completion) or date.max, completion.completed_on))
+    if len(valid) == 1:
+        best = valid[0]
+    else:
+        best = max(valid, key=lambda completion: (until_of(completion) or date.max, completion.completed_on))
     rule = rule_on(rules, best.completed_on)
     until = valid_until(rule, best.completed_on)
     if until is None:

@@ -10,11 +10,12 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
 from quali_kompass.accounts.login import permission_required
 from quali_kompass.accounts.services import create_reset_token
-from quali_kompass.curricula.queries import items_and_fulfilment
+from quali_kompass.curricula.queries import items_for_people
 from quali_kompass.curricula.status import berlin_today
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
@@ -31,6 +32,7 @@ from quali_kompass.organisation.forms import (
 )
 from quali_kompass.organisation.models import Department, Person, Team
 from quali_kompass.review import attendance, charts, matrix
+from quali_kompass.statistics.queries import past_months
 from quali_kompass.web import get_or_404, show_refusal
 
 admin_required = permission_required(lambda person: person.can_manage_organisation)
@@ -53,13 +55,16 @@ def my_teams() -> str:
 @blueprint.route("/team/<int:team_id>")
 @lead_required
 def my_team(team_id: int) -> str:
-    team = get_or_404(Team, team_id)
+    team = db.session.scalars(select(Team).where(Team.id == team_id).options(joinedload(Team.leads))).unique().first()
+    if team is None:
+        abort(404)
     if not current_user.can_review_team(team):
         abort(403)
     members = [member for member in db.session.scalars(queries.team_members(team.id)) if member.active]
     today = berlin_today()
-    # The charts' trend comes from the same load as the matrix's statuses: no statement more.
-    items, trend = items_and_fulfilment([m.id for m in members], today, charts.trend_days(today), team_id=team.id)
+    items = items_for_people([m.id for m in members], today)
+    # The trend's past months are the team's daily snapshots (one small read); this month is the matrix's today.
+    trend = charts.team_trend(today, past_months(today, charts.MONTHS - 1, team_id=team.id), items)
     compliance = matrix.build(members, items, matrix.Filters.from_args(request.args))
     return render_template(
         "organisation/my_team.html",

@@ -10,9 +10,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import Any
 
 from flask_babel import format_date, format_percent, gettext
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from quali_kompass.curricula.queries import Fulfilment, PersonItem
 
@@ -55,6 +56,24 @@ def trend_days(today: date, months: int = MONTHS) -> list[date]:
     return days[::-1]
 
 
+def team_trend(today: date, past: Sequence[Any], items: Mapping[int, Sequence[PersonItem]]) -> list[Fulfilment]:
+    """The fulfilment at each of ``trend_days``: past month-ends from the team's snapshots (``past``: rows with
+    ``day``, ``applicable`` and ``fulfilled``; a month without one had nothing to count), today from the matrix's
+    items, so that the last column always agrees with the matrix."""
+    by_month = {row.day.replace(day=1): row for row in past}
+    points = []
+    for day in trend_days(today):
+        if day == today:
+            applicable = sum(len(person_items) for person_items in items.values())
+            fulfilled = sum(item.status.fulfilled for person_items in items.values() for item in person_items)
+            points.append(Fulfilment(day, applicable, fulfilled))
+        elif (row := by_month.get(day.replace(day=1))) is not None:
+            points.append(Fulfilment(day, row.applicable, row.fulfilled))
+        else:
+            points.append(Fulfilment(day, 0, 0))
+    return points
+
+
 def _row(label: str, fulfilled: int, applicable: int, day: date | None = None) -> Row:
     share = fulfilled / applicable if applicable else None
     return Row(
@@ -73,7 +92,7 @@ def rate_rows(items: Mapping[int, Sequence[PersonItem]]) -> list[Row]:
     materials: dict[int, tuple[str, list[int]]] = {}
     for person_items in items.values():
         for item in person_items:
-            _, tally = materials.setdefault(item.material.id, (item.material.title, [0, 0]))
+            _, tally = materials.setdefault(item.material_id, (item.material.title, [0, 0]))
             tally[0] += item.status.fulfilled
             tally[1] += 1
     ordered = sorted(materials.values(), key=lambda entry: entry[0].casefold())
@@ -104,16 +123,18 @@ def _number(value: float) -> str:
     return f"{value:.1f}".removesuffix(".0")
 
 
+# The parts are joined as plain strings with escaped text (Markup.format is slow for a chart of 60 bars).
 def _text(x: float, y: float, content: str, anchor: str = "start", size: int = 15) -> Markup:
-    return Markup('<text x="{}" y="{}" font-size="{}" text-anchor="{}" fill="currentColor">{}</text>').format(
-        _number(x), _number(y), size, anchor, content
+    return Markup(
+        f'<text x="{_number(x)}" y="{_number(y)}" font-size="{size}" text-anchor="{anchor}" fill="currentColor">'
+        f"{escape(content)}</text>"
     )
 
 
 def _rect(x: float, y: float, width: float, height: float, **paint: str) -> Markup:
-    attributes = Markup("").join(Markup(' {}="{}"').format(name, value) for name, value in paint.items())
-    return Markup('<rect x="{}" y="{}" width="{}" height="{}"{} />').format(
-        _number(x), _number(y), _number(width), _number(height), attributes
+    attributes = "".join(f' {name}="{escape(value)}"' for name, value in paint.items())
+    return Markup(
+        f'<rect x="{_number(x)}" y="{_number(y)}" width="{_number(width)}" height="{_number(height)}"{attributes} />'
     )
 
 

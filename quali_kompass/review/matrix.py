@@ -114,9 +114,8 @@ def cell_date(status: Status) -> tuple[str, date | None]:
     return "due", status.due_on
 
 
-def group_of(state: str) -> str:
-    """Which count group a state belongs to: done, open or overdue (see ``rendering.COUNT_GROUPS``)."""
-    return next(group for group, states in COUNT_GROUPS.items() if state in states)
+# Which count group a state belongs to: done, open or overdue (see ``rendering.COUNT_GROUPS``).
+GROUP_OF = {state: group for group, states in COUNT_GROUPS.items() for state in states}
 
 
 def _materials(people: Sequence[Any], items: Mapping[int, list[PersonItem]]) -> list[Any]:
@@ -124,7 +123,8 @@ def _materials(people: Sequence[Any], items: Mapping[int, list[PersonItem]]) -> 
     materials: dict[int, Any] = {}
     for person in people:
         for item in items.get(person.id, []):
-            materials.setdefault(item.material.id, item.material)
+            if item.material_id not in materials:
+                materials[item.material_id] = item.material
     return sorted(materials.values(), key=lambda material: material.title.casefold())
 
 
@@ -152,8 +152,13 @@ def build(
     shown_ids = {material.id for material in shown}
 
     rows = []
+    every_material = shown_ids == {material.id for material in all_materials}
     for person in people:
-        by_material = {item.material.id: item for item in items.get(person.id, []) if item.material.id in shown_ids}
+        person_items = items.get(person.id, [])
+        if every_material:
+            by_material = {item.material_id: item for item in person_items}
+        else:
+            by_material = {item.material_id: item for item in person_items if item.material_id in shown_ids}
         if filters.material_id is not None and not by_material:
             continue
         states = [item.status.state for item in by_material.values()]
@@ -166,13 +171,11 @@ def build(
     if filters.sort == "offen":
         rows.sort(key=lambda row: -row.open_count)
 
-    columns = []
-    for material in shown:
-        counts = dict.fromkeys(COUNT_GROUPS, 0)
-        for row in rows:
-            if material.id in row.items:
-                counts[group_of(row.items[material.id].status.state)] += 1
-        columns.append(Column(material, counts))
+    counts_by_material = {material.id: dict.fromkeys(COUNT_GROUPS, 0) for material in shown}
+    for row in rows:
+        for material_id, item in row.items.items():
+            counts_by_material[material_id][GROUP_OF[item.status.state]] += 1
+    columns = [Column(material, counts_by_material[material.id]) for material in shown]
 
     pages = max((len(rows) + PER_PAGE - 1) // PER_PAGE, 1)
     page = ListPage.of(rows, min(filters.page, pages), PER_PAGE)
@@ -193,7 +196,7 @@ def team_summaries(
         for person in people_by_team[team.id]:
             states = [item.status.state for item in items.get(person.id, [])]
             for state in states:
-                counts[group_of(state)] += 1
+                counts[GROUP_OF[state]] += 1
             complete += all(state in FULFILLED for state in states)
         summaries.append(TeamSummary(team, len(people_by_team[team.id]), counts, complete))
     return summaries

@@ -142,21 +142,21 @@ def by_team() -> list[Tally]:
     return [Tally(*row) for row in rows]
 
 
-def past_months(today: date, months: int) -> list[Tally]:
-    """The organisation's month rows of the ``months`` months before today's (oldest first; months without a
-    snapshot are missing): a handful of rows, written when the daily refresh closes a month."""
+def past_months(today: date, months: int, team_id: int | None = None) -> list[Tally]:
+    """The month rows of the ``months`` months before today's (oldest first; months without a snapshot are
+    missing): the organisation's, written when the daily refresh closes a month, or with ``team_id`` the team's
+    last snapshot in each month. A handful of rows through the primary key."""
     first = today.replace(day=1)
     start = first
     for _ in range(months):
         start = (start - timedelta(days=1)).replace(day=1)
-    rows = db.session.execute(
-        select(
-            OrganisationFulfilment.day,
-            OrganisationFulfilment.people,
-            OrganisationFulfilment.applicable,
-            OrganisationFulfilment.fulfilled,
-        )
-        .where(OrganisationFulfilment.day >= start, OrganisationFulfilment.day < first)
-        .order_by(OrganisationFulfilment.day)
-    ).all()
-    return [Tally(0, "", people, applicable, fulfilled, day) for day, people, applicable, fulfilled in rows]
+    table = OrganisationFulfilment if team_id is None else TeamFulfilment
+    statement = (
+        select(table.day, table.people, table.applicable, table.fulfilled)
+        .where(table.day >= start, table.day < first)
+        .order_by(table.day)
+    )
+    if team_id is not None:
+        statement = statement.where(TeamFulfilment.team_id == team_id)
+    rows = db.session.execute(statement).all()
+    return [Tally(team_id or 0, "", people, applicable, fulfilled, day) for day, people, applicable, fulfilled in rows]
