@@ -26,6 +26,8 @@ def test_the_benchmark_measures_every_scenario_against_its_floor(
     tiny = dataclasses.replace(generate.SIZES["S"], name="T", materials=200, completions=1_500)
     monkeypatch.setitem(generate.SIZES, "T", tiny)
     monkeypatch.setenv("QK_BENCH_DATABASE_URL", POSTGRES_URL)
+    monkeypatch.setattr(run, "IMPORT_ROWS", 300)
+    monkeypatch.setattr(run, "MIXED_STEPS", (4, 8))
     settings = argparse.Namespace(seconds=0.5, rate=4, workers=1, seed=3, results=tmp_path)
 
     result = run.bench_one("postgresql", "T", settings, tmp_path)
@@ -33,10 +35,17 @@ def test_the_benchmark_measures_every_scenario_against_its_floor(
     scenarios = result["scenarios"]
     assert set(scenarios) == {scenario.name for scenario in run.scenarios()}
     for name, measured in scenarios.items():
-        assert measured["count"] == 2 and measured["errors"] == 0, (name, measured)
+        assert 0 < measured["rate"] <= 4 and measured["count"] == max(1, int(0.5 * measured["rate"])), name
+        assert measured["errors"] == 0, (name, measured)
         if name not in ("hello", "mark_done"):
             assert measured["queries"] > 0 and measured["floor_ms"] > 0 and measured["floor_ratio"] > 0, name
     assert result["peak_worker_mib"] > 20
+    # the mixed load climbed its steps without errors; the import went through while reads continued
+    assert [step["rate"] for step in result["mixed"]["steps"]] == [4, 8]
+    assert all(step["errors"] == 0 and step["count"] > 0 for step in result["mixed"]["steps"])
+    imported = result["import"]
+    assert imported["rows"] == 300 and imported["new_people"] == 300 - 75 and imported["apply_s"] > 0
+    assert imported["reads_during"]["count"] > 0 and imported["reads_during"]["errors"] == 0
     text = run.markdown(
         {
             "started": "now",
@@ -48,3 +57,4 @@ def test_the_benchmark_measures_every_scenario_against_its_floor(
         }
     )
     assert "| team_matrix_12x40 |" in text and "| target | met | measured |" in text
+    assert "Import of 300 rows (225 new people)" in text and "| actions/s |" in text

@@ -162,7 +162,7 @@ class MaterialVersion(Base):
     recompletion_required: Mapped[bool] = mapped_column(Boolean, default=False, server_default=text("false"))
     # With re-completion: people have this many days after the publication to complete the new version.
     recompletion_grace_days: Mapped[int] = mapped_column(Integer, default=30, server_default="30")
-    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
     published_by_id: Mapped[int | None] = mapped_column(ForeignKey("person.id", ondelete="SET NULL"))
 
     material: Mapped[Material] = relationship(back_populates="versions")

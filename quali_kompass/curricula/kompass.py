@@ -20,6 +20,7 @@ from quali_kompass.curricula.models import Completion
 from quali_kompass.curricula.queries import PersonItem
 from quali_kompass.curricula.rendering import STATE_LABELS
 from quali_kompass.curricula.status import EXPIRED, STATES
+from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Person
 
 LATEST_COMPLETIONS = 5
@@ -46,6 +47,19 @@ def standing_completions(person_id: int) -> list[Completion]:
     """The person's standing completion records, newest first (reset ones are no evidence)."""
     completions = [completion for completion in queries.completion_history(person_id) if completion.standing]
     return sorted(completions, key=lambda completion: (completion.completed_on, completion.id), reverse=True)
+
+
+def latest_completions(person_id: int, limit: int = LATEST_COMPLETIONS) -> list[Completion]:
+    """The person's newest standing records with their materials, for the start page: one short read, however many
+    records five years have gathered."""
+    statement = (
+        select(Completion)
+        .where(Completion.person_id == person_id, Completion.reset_at.is_(None))
+        .options(joinedload(Completion.material))
+        .order_by(Completion.completed_on.desc(), Completion.id.desc())
+        .limit(limit)
+    )
+    return list(db.session.scalars(statement))
 
 
 def method_text(completion: Completion) -> str:

@@ -39,7 +39,7 @@ def home() -> str:
         all_done=bool(items) and all(item.status.fulfilled for item in items),
         approved=[item for item in plan_items if item.state == "approved"],
         pending=[item for item in plan_items if item.state == "proposed"],
-        completions=kompass.standing_completions(current_user.id)[: kompass.LATEST_COMPLETIONS],
+        completions=kompass.latest_completions(current_user.id),
         today=today,
         news=news_queries.latest_news(current_user.id, now),
         new_materials=news_queries.new_materials(current_user.id, now),

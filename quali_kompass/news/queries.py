@@ -135,7 +135,8 @@ def new_materials(person_id: int, now: datetime, limit: int = NEW_IN_DEPARTMENT)
     since = now - timedelta(days=NEW_IN_DEPARTMENT_DAYS)
     statement = (
         select(Material, first_published)
-        .where(_material_for_person(person_id), first_published >= since)
+        # published_at is never before the first version's time: the index narrows the search to the last days
+        .where(Material.published_at >= since, _material_for_person(person_id), first_published >= since)
         .order_by(first_published.desc(), Material.id.desc())
         .limit(limit)
     )

@@ -19,11 +19,11 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
-from quali_kompass.audit.services import record
+from quali_kompass.audit.services import record, record_many
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation import services
@@ -608,23 +608,31 @@ class _Import:
     def _create(
         self, rows: list[Row], row_team: dict[int, Team], moves: list[tuple[Person, Team]]
     ) -> dict[int, Person]:
-        people = {
-            row.line: Person(
-                name=row.name, email=row.email, personnel_number=row.personnel_number, active=row.active, locale="de"
-            )
+        values = [
+            {
+                "name": row.name,
+                "email": row.email,
+                "personnel_number": row.personnel_number,
+                "active": row.active,
+                "locale": "de",
+            }
             for row in rows
-        }
-        db.session.add_all(people.values())
-        db.session.flush()
+        ]
+        created = (
+            db.session.scalars(insert(Person).returning(Person, sort_by_parameter_order=True), values).all()
+            if values
+            else []
+        )
+        people = {row.line: person for row, person in zip(rows, created, strict=True)}
         for row in rows:
             person = people[row.line]
             set_committed_value(person, "memberships", [])
-            record("person_created", person)
             moves.append((person, row_team[row.line]))
             details = self._change(person, "created", row.line)
             details.append(["team", None, row_team[row.line].label])
             if not row.active:
                 details.append(["active", None, False])
+        record_many("person_created", ((person, {}) for person in created))
         return people
 
     def _update(self, person: Person, row: Row, team: Team, moves: list[tuple[Person, Team]]) -> str:
@@ -653,8 +661,10 @@ class _Import:
         return kind
 
     def _move(self, moves: list[tuple[Person, Team]], today: date) -> None:
-        """Move people to their new teams from today, as ``services.move_person`` does, in two flushes."""
+        """Move people to their new teams from today, as ``services.move_person`` does: the memberships that end
+        are flushed first, then the new ones are inserted in one statement."""
         opened: list[tuple[Person, Team]] = []
+        moved: list[tuple[Person, dict[str, Any]]] = []
         for person, team in moves:
             current = person.current_membership
             previous = current.team.name if current else None
@@ -664,11 +674,14 @@ class _Import:
                 if current is not None:
                     current.end_date = today - timedelta(days=1)
                 opened.append((person, team))
-            record("person_moved", person, from_team=previous, to_team=team.name, on=today.isoformat())
+            moved.append((person, {"from_team": previous, "to_team": team.name, "on": today.isoformat()}))
         db.session.flush()  # the open memberships must close before the next ones open
-        for person, team in opened:
-            person.memberships.insert(0, Membership(team=team, start_date=today))
-        db.session.flush()
+        if opened:
+            rows = [{"person_id": person.id, "team_id": team.id, "start_date": today} for person, team in opened]
+            db.session.execute(insert(Membership), rows)
+            for person, _ in opened:
+                db.session.expire(person, ["memberships"])  # read afresh if anyone asks
+        record_many("person_moved", moved)
 
     def _apply_leads(self, row_person: dict[int, Person], row_team: dict[int, Team]) -> None:
         """Each team named in the file with at least one lead gets exactly the leads the file names."""
