@@ -10,7 +10,7 @@ from types import SimpleNamespace
 
 import pytest
 from flask import Flask
-from sqlalchemy import func, select, update
+from sqlalchemy import delete, func, select, update
 
 from quali_kompass.catalogue.models import Material, SessionDate, SessionRegistration
 from quali_kompass.curricula import completions
@@ -159,6 +159,32 @@ def test_usage_and_team_snapshots_agree_with_the_records_after_random_writes(app
         assert usage_table() == usage_from_records()
         assert snapshot() == fulfilment_from_records(berlin_today())
         assert set(snapshot()) == {org.team_a.id, org.team_b.id}
+
+
+def test_a_write_moves_todays_snapshot_by_its_own_difference_and_counts_a_team_without_one(
+    app: Flask, org, world
+) -> None:
+    """With today's snapshot present, a record changes it by what the record changes for its person: a deviation
+    from elsewhere (here written by hand, in life a move since the morning's refresh) stays until the next refresh.
+    A team without today's snapshot is counted afresh from its members."""
+    with app.test_request_context():
+        services.refresh(berlin_today())
+        db.session.execute(
+            update(TeamFulfilment).where(TeamFulfilment.team_id == org.team_a.id).values(applicable=1000)
+        )
+        db.session.execute(delete(TeamFulfilment).where(TeamFulfilment.team_id == org.team_b.id))
+        db.session.commit()
+        before = snapshot()[org.team_a.id]
+        material = db.session.get(Material, world.materials[0])  # mandatory for everyone
+        for person_id in (org.employee.id, org.other_employee.id):  # team A, team B
+            completions.mark_done(db.session.get(Person, person_id), material)
+        db.session.commit()
+        recount = fulfilment_from_records(berlin_today())
+        assert snapshot()[org.team_a.id] == (before[0], 1000, before[2] + 1)
+        assert snapshot()[org.team_b.id] == recount[org.team_b.id]
+        services.refresh(berlin_today())
+        db.session.commit()
+        assert snapshot() == recount
 
 
 def test_the_people_count_falls_only_with_the_persons_last_record(app: Flask, org, world) -> None:

@@ -67,8 +67,8 @@ def _visible_material_or_404(material_id: int) -> Material:
 
 def _fulfils_a_requirement(material_id: int) -> bool:
     """Whether the material is one of the person's mandatory trainings and now fulfilled."""
-    items = queries.person_items(current_user.id, berlin_today())
-    return any(item.material.id == material_id and item.status.fulfilled for item in items)
+    items = queries.person_items(current_user.id, berlin_today(), material_ids=[material_id])
+    return any(item.status.fulfilled for item in items)
 
 
 def _to_section(material_id: int) -> Response:

@@ -7,8 +7,8 @@ number of statements that does not grow with the number of people or requirement
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Collection, Iterable, Sequence
+from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, time, timedelta
 from typing import NamedTuple
 
@@ -195,9 +195,14 @@ def _load_spans(person_ids: list[int] | Select) -> tuple[dict[int, list[Membersh
 
 
 def _load_requirements(
-    team_ids: set[int], department_ids: set[int], first_day: date, last_day: date
+    team_ids: set[int],
+    department_ids: set[int],
+    first_day: date,
+    last_day: date,
+    material_ids: Collection[int] | None = None,
 ) -> list[Requirement]:
-    """Requirements of these teams or departments in force on a day of the window, with rules (one statement)."""
+    """Requirements of these teams or departments in force on a day of the window, with rules (one statement);
+    only those of ``material_ids`` if given."""
     scopes = [Requirement.scope == "organisation"]
     if department_ids:
         scopes.append(and_(Requirement.scope == "department", Requirement.department_id.in_(department_ids)))
@@ -209,6 +214,7 @@ def _load_requirements(
             or_(*scopes),
             Requirement.effective_from <= last_day,
             or_(Requirement.ended_on.is_(None), Requirement.ended_on > first_day),
+            Requirement.material_id.in_(list(material_ids)) if material_ids is not None else true(),
         )
         .options(
             joinedload(Requirement.rules),  # one statement: a requirement has one rule, rarely a few
@@ -222,24 +228,39 @@ def _load_requirements(
 
 
 def _load_completions(
-    person_ids: list[int] | Select, material_ids: set[int]
-) -> dict[tuple[int, int], list[CompletionFact]]:
-    """Standing completions of these people for these materials, keyed by (person, material) (one statement)."""
+    person_ids: list[int] | Select, material_ids: set[int], changed: Collection[int] = ()
+) -> tuple[dict[tuple[int, int], list[CompletionFact]], dict[tuple[int, int], list[CompletionFact]]]:
+    """Standing completions of these people for these materials, keyed by (person, material) (one statement); and
+    the same as it was before the records ``changed`` (just added or just reset) changed: without those added,
+    with those reset. Without ``changed`` both are the same dictionary."""
     facts: dict[tuple[int, int], list[CompletionFact]] = defaultdict(list)
     if not material_ids:
-        return facts
+        return facts, facts
+    before: dict[tuple[int, int], list[CompletionFact]] = defaultdict(list) if changed else facts
+    standing = Completion.reset_at.is_(None)
     rows = db.session.execute(
-        select(Completion.person_id, Completion.material_id, Completion.completed_on, MaterialVersion.number)
+        select(
+            Completion.id,
+            Completion.person_id,
+            Completion.material_id,
+            Completion.completed_on,
+            MaterialVersion.number,
+            standing,
+        )
         .outerjoin(MaterialVersion, MaterialVersion.id == Completion.material_version_id)
         .where(
             Completion.person_id.in_(person_ids),
             Completion.material_id.in_(material_ids),
-            Completion.reset_at.is_(None),
+            or_(standing, Completion.id.in_(list(changed))) if changed else standing,
         )
     )
-    for person_id, material_id, completed_on, number in rows:
-        facts[(person_id, material_id)].append(CompletionFact(completed_on, number))
-    return facts
+    for completion_id, person_id, material_id, completed_on, number, is_standing in rows:
+        fact = CompletionFact(completed_on, number)
+        if is_standing:
+            facts[(person_id, material_id)].append(fact)
+        if changed and is_standing != (completion_id in changed):
+            before[(person_id, material_id)].append(fact)
+    return facts, before
 
 
 def _load_recompletions(material_ids: set[int]) -> dict[int, list[RecompletionVersion]]:
@@ -306,23 +327,32 @@ class _Facts:
     recompletions: dict[int, list[RecompletionVersion]]
 
 
-def _load_facts(person_ids: list[int], first_day: date, last_day: date) -> _Facts | None:
-    """Everything for the statuses of these people on the days from first to last: four statements, or one (and
-    None) when none of them is active."""
+def _load_facts(
+    person_ids: list[int],
+    first_day: date,
+    last_day: date,
+    changed: Collection[int] = (),
+    material_ids: Collection[int] | None = None,
+) -> tuple[_Facts, _Facts] | None:
+    """Everything for the statuses of these people on the days from first to last (for ``material_ids`` only, if
+    given): four statements, or one (and None) when none of them is active. The second facts are those before the
+    records ``changed`` (see ``_load_completions``); without ``changed`` the same."""
     spans, active = _load_spans(person_ids)
     if not active:
         return None
     team_ids = {span.team_id for person_spans in spans.values() for span in person_spans}
     department_ids = {span.department_id for person_spans in spans.values() for span in person_spans}
-    requirements = _load_requirements(team_ids, department_ids, first_day, last_day)
+    requirements = _load_requirements(team_ids, department_ids, first_day, last_day, material_ids)
     material_ids = {requirement.material_id for requirement in requirements}
-    return _Facts(
+    completions, before = _load_completions(sorted(active), material_ids, changed)
+    facts = _Facts(
         spans=spans,
         active=active,
         demands=_demands(requirements),
-        completions=_load_completions(sorted(active), material_ids),
+        completions=completions,
         recompletions=_load_recompletions(material_ids),
     )
+    return facts, replace(facts, completions=before) if changed else facts
 
 
 def _items_on(facts: _Facts, person_id: int, day: date, due_soon_days: int) -> list[PersonItem]:
@@ -371,8 +401,11 @@ class Fulfilment:
 # Public reads ------------------------------------------------------------------------------------------------------
 
 
-def items_for_people(person_ids: list[int], today: date) -> dict[int, list[PersonItem]]:
-    """Every person's current mandatory items, most urgent first (then by title).
+def items_for_people(
+    person_ids: list[int], today: date, material_ids: Collection[int] | None = None
+) -> dict[int, list[PersonItem]]:
+    """Every person's current mandatory items, most urgent first (then by title); with ``material_ids`` only the
+    items of those materials.
 
     Every requested person is a key; inactive people and people outside every scope have an empty list.
     Four statements per chunk of ``CHUNK`` people, however many people and requirements.
@@ -382,9 +415,10 @@ def items_for_people(person_ids: list[int], today: date) -> dict[int, list[Perso
     due_soon_days = _due_soon_days()
     order = {state: index for index, state in enumerate(STATES)}
     for chunk in _chunks(ids):
-        facts = _load_facts(chunk, today, today)
-        if facts is None:
+        loaded = _load_facts(chunk, today, today, material_ids=material_ids)
+        if loaded is None:
             continue
+        facts = loaded[0]
         titles = {
             demand.material_id: demand.material.title.casefold()
             for demands in facts.demands.values()
@@ -397,29 +431,35 @@ def items_for_people(person_ids: list[int], today: date) -> dict[int, list[Perso
     return result
 
 
+def team_on(spans: Iterable[MembershipSpan], day: date) -> int | None:
+    """The team whose membership covers the day (the one begun last, should two overlap), or None."""
+    covering = [span for span in spans if span.start <= day and (span.end is None or day <= span.end)]
+    return max(covering, key=lambda span: span.start).team_id if covering else None
+
+
 def fulfilment_by_team(person_ids: Sequence[int], days: Sequence[date]) -> dict[tuple[int, date], list[int]]:
     """Per (team id, day): [people, applicable, fulfilled] of the people who belonged to the team on that day.
 
-    A person counts in the team whose membership covers the day (the one begun last, should two overlap), with the
-    items as they stood then: the requirements in force that day, the memberships and the completions up to it, so
-    that a team's figures never include a member's time in another team. Used by the statistics' snapshots (which
-    the team page's trend reads). Four statements per chunk of ``CHUNK`` people, however many teams and days.
+    A person counts in ``team_on`` that day, with the items as they stood then: the requirements in force that
+    day, the memberships and the completions up to it, so that a team's figures never include a member's time in
+    another team. Used by the statistics' snapshots (which the team page's trend reads). Four statements per chunk
+    of ``CHUNK`` people, however many teams and days.
     """
     tally: dict[tuple[int, date], list[int]] = defaultdict(lambda: [0, 0, 0])
     if not days:
         return {}
     due_soon_days = _due_soon_days()
     for chunk in _chunks(list(dict.fromkeys(person_ids))):
-        facts = _load_facts(chunk, min(days), max(days))
-        if facts is None:
+        loaded = _load_facts(chunk, min(days), max(days))
+        if loaded is None:
             continue
+        facts = loaded[0]
         for person_id in facts.active:
             spans = facts.spans.get(person_id, ())
             for day in days:
-                covering = [span for span in spans if span.start <= day and (span.end is None or day <= span.end)]
-                if not covering:
+                team_id = team_on(spans, day)
+                if team_id is None:
                     continue
-                team_id = max(covering, key=lambda span: span.start).team_id
                 items = _items_on(facts, person_id, day, due_soon_days)
                 counts = tally[(team_id, day)]
                 counts[0] += 1
@@ -428,8 +468,37 @@ def fulfilment_by_team(person_ids: Sequence[int], days: Sequence[date]) -> dict[
     return dict(tally)
 
 
-def person_items(person_id: int, today: date) -> list[PersonItem]:
-    return items_for_people([person_id], today).get(person_id, [])
+def fulfilment_change(
+    person_ids: Sequence[int], day: date, changed: Collection[int], material_ids: Collection[int]
+) -> dict[int, tuple[int, int]]:
+    """Per team (see ``team_on``): how many more items of these people applied and were fulfilled on ``day`` with
+    the records ``changed`` (just added or just reset, flushed; of ``material_ids``) than without them. Only the
+    items of those materials can differ, so only they are computed: four small statements for the few people of a
+    write, instead of counting their whole teams again."""
+    change: dict[int, tuple[int, int]] = {}
+    loaded = _load_facts(list(dict.fromkeys(person_ids)), day, day, changed, material_ids)
+    if loaded is None:
+        return change
+    now, before = loaded
+    due_soon_days = _due_soon_days()
+    for person_id in now.active:
+        team_id = team_on(now.spans.get(person_id, ()), day)
+        if team_id is None:
+            continue
+        after_items = _items_on(now, person_id, day, due_soon_days)
+        before_items = _items_on(before, person_id, day, due_soon_days)
+        applicable, fulfilled = change.get(team_id, (0, 0))
+        change[team_id] = (
+            applicable + len(after_items) - len(before_items),
+            fulfilled
+            + sum(item.status.fulfilled for item in after_items)
+            - sum(item.status.fulfilled for item in before_items),
+        )
+    return change
+
+
+def person_items(person_id: int, today: date, material_ids: Collection[int] | None = None) -> list[PersonItem]:
+    return items_for_people([person_id], today, material_ids).get(person_id, [])
 
 
 def statuses_by_requirement(
@@ -463,7 +532,7 @@ def statuses_by_requirement(
     due_soon_days = _due_soon_days()
     spans, _ = _load_spans(candidates)
     material_ids = {requirement.material_id for requirement in active}
-    completions = _load_completions(candidates, material_ids)
+    completions, _ = _load_completions(candidates, material_ids)
     recompletions = _load_recompletions(material_ids)
     starts = {person_id: scope_starts(spans[person_id], today) for person_id in sorted(spans)}
 

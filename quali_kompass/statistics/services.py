@@ -14,7 +14,7 @@ from sqlalchemy import bindparam, case, delete, func, insert, literal, or_, sele
 from sqlalchemy.dialects import postgresql, sqlite
 
 from quali_kompass.curricula.models import Completion
-from quali_kompass.curricula.queries import fulfilment_by_team
+from quali_kompass.curricula.queries import fulfilment_by_team, fulfilment_change
 from quali_kompass.curricula.status import berlin_today
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Membership, Person, Team
@@ -67,14 +67,14 @@ def completion_added(completions: Sequence[Completion]) -> None:
     """Count new standing records (already flushed) and refresh the snapshot of their people's teams."""
     if completions:
         _count_usage(completions, +1)
-        refresh_teams_of({completion.person_id for completion in completions})
+        refresh_teams_of({c.person_id for c in completions}, changed=completions)
 
 
 def completion_removed(completions: Sequence[Completion]) -> None:
     """Uncount records that were reset (``reset_at`` set and flushed) and refresh their people's teams."""
     if completions:
         _count_usage(completions, -1)
-        refresh_teams_of({completion.person_id for completion in completions})
+        refresh_teams_of({c.person_id for c in completions}, changed=completions)
 
 
 def rebuild_usage() -> int:
@@ -155,25 +155,52 @@ def _store(day: date, tally: dict[tuple[int, date], list[int]], team_ids: Sequen
     return len(rows)
 
 
-def refresh_teams_of(person_ids: Iterable[int], today: date | None = None) -> None:
-    """Recompute today's snapshot of the teams the people belong to today (the teams' members' statuses).
+def refresh_teams_of(person_ids: Iterable[int], today: date | None = None, changed: Sequence[Completion] = ()) -> None:
+    """Bring today's snapshot of the teams the people belong to today up to date.
 
-    Done in the write, not later on the page: a team has a few dozen people, so this is a handful of statements
-    and milliseconds, and the statistics page stays a read of a few small rows (a "dirty" mark with a recount on
-    the page would make a GET write and its time depend on the writes). The teams are locked before the members'
-    records are read (on PostgreSQL; SQLite has one writer anyway), so that of two parallel writes in a team the
-    second waits and then counts the first one's record too. Moves, new people and changed requirements reach the
-    snapshot with the next daily ``refresh``.
+    Done in the write, not later on the page: the statistics page stays a read of a few small rows (a "dirty" mark
+    with a recount on the page would make a GET write and its time depend on the writes). With ``changed`` (the
+    records the write just added or reset), a team whose snapshot is already today's is moved by the difference
+    those records make to their people's items (``fulfilment_change``: the few people of the write, not the whole
+    team); a team without one is counted afresh from its members. The teams are locked before the records are read
+    (on PostgreSQL; SQLite has one writer anyway), so that of two parallel writes in a team the second waits and
+    then counts the first one's record too. Moves, new people and changed requirements reach the snapshot with the
+    next daily ``refresh``.
     """
     today = today or berlin_today()
+    person_ids = list(person_ids)
     covering = (Membership.start_date <= today, or_(Membership.end_date.is_(None), Membership.end_date >= today))
     team_ids = sorted(
-        set(db.session.scalars(select(Membership.team_id).where(Membership.person_id.in_(list(person_ids)), *covering)))
+        set(db.session.scalars(select(Membership.team_id).where(Membership.person_id.in_(person_ids), *covering)))
     )
     if not team_ids:
         return
     # FOR NO KEY UPDATE: writers of the same team wait for each other, new memberships of the team do not.
     db.session.execute(select(Team.id).where(Team.id.in_(team_ids)).order_by(Team.id).with_for_update(key_share=True))
+    todays = set(
+        db.session.scalars(
+            select(TeamFulfilment.team_id).where(
+                TeamFulfilment.team_id.in_(team_ids), TeamFulfilment.is_current.is_(True), TeamFulfilment.day == today
+            )
+        )
+    )
+    if changed and todays:
+        change = fulfilment_change(
+            person_ids, today, frozenset(c.id for c in changed), {c.material_id for c in changed}
+        )
+        for team_id, (applicable, fulfilled) in change.items():
+            if team_id in todays and (applicable or fulfilled):
+                db.session.execute(
+                    update(TeamFulfilment)
+                    .where(TeamFulfilment.team_id == team_id, TeamFulfilment.day == today)
+                    .values(
+                        applicable=TeamFulfilment.applicable + applicable,
+                        fulfilled=TeamFulfilment.fulfilled + fulfilled,
+                    )
+                )
+        team_ids = [team_id for team_id in team_ids if team_id not in todays]
+        if not team_ids:
+            return
     members = db.session.scalars(
         select(Membership.person_id)
         .join(Person, Person.id == Membership.person_id)
