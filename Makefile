@@ -35,7 +35,7 @@ test: $(STAMP) translations
 	@$(MAKE) --no-print-directory -j2 --output-sync=target test-sqlite test-postgresql
 
 # With PostgreSQL configured, each browser test runs once, so that the two passes take about as long: the walks
-# through every page of every role (axe, 320 px; they only read) in the SQLite pass, the journeys that write in the
+# through every page of every role (axe, 320 px, focus; they only read) in the SQLite pass, the journeys that write in the
 # PostgreSQL pass (the production database). Everything else runs on both databases.
 test-sqlite: $(STAMP) translations
 	@if [ -n "$$QK_TEST_DATABASE_URL" ]; then \

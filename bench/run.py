@@ -15,6 +15,7 @@ import argparse
 import csv
 import io
 import json
+import logging
 import os
 import platform
 import random
@@ -145,6 +146,7 @@ def profile_pages(url: str, logins: dict[str, str], pages: dict[str, tuple[str, 
         }
     )
     floors: dict[str, Floor] = {}
+    logging.getLogger("quali_kompass").setLevel(logging.WARNING)  # the access lines of these requests are noise here
     with app.app_context():
         engine = db.engine
     captured: list[tuple[float, str, Any]] = []

@@ -26,8 +26,8 @@ def test_the_benchmark_measures_every_scenario_against_its_floor(
     tiny = dataclasses.replace(generate.SIZES["S"], name="T", materials=200, completions=1_500)
     monkeypatch.setitem(generate.SIZES, "T", tiny)
     monkeypatch.setenv("QK_BENCH_DATABASE_URL", POSTGRES_URL)
-    monkeypatch.setattr(run, "IMPORT_ROWS", 300)
-    monkeypatch.setattr(run, "MIXED_STEPS", (4, 8))
+    monkeypatch.setattr(run, "IMPORT_ROWS", 120)
+    monkeypatch.setattr(run, "MIXED_STEPS", (4,))
     settings = argparse.Namespace(seconds=0.5, rate=4, workers=1, seed=3, results=tmp_path)
 
     result = run.bench_one("postgresql", "T", settings, tmp_path)
@@ -41,10 +41,10 @@ def test_the_benchmark_measures_every_scenario_against_its_floor(
             assert measured["queries"] > 0 and measured["floor_ms"] > 0 and measured["floor_ratio"] > 0, name
     assert result["peak_worker_mib"] > 20
     # the mixed load climbed its steps without errors; the import went through while reads continued
-    assert [step["rate"] for step in result["mixed"]["steps"]] == [4, 8]
+    assert [step["rate"] for step in result["mixed"]["steps"]] == [4]
     assert all(step["errors"] == 0 and step["count"] > 0 for step in result["mixed"]["steps"])
     imported = result["import"]
-    assert imported["rows"] == 300 and imported["new_people"] == 300 - 75 and imported["apply_s"] > 0
+    assert imported["rows"] == 120 and imported["new_people"] == 120 - 75 and imported["apply_s"] > 0
     assert imported["reads_during"]["count"] > 0 and imported["reads_during"]["errors"] == 0
     text = run.markdown(
         {
@@ -57,4 +57,4 @@ def test_the_benchmark_measures_every_scenario_against_its_floor(
         }
     )
     assert "| team_matrix_12x40 |" in text and "| target | met | measured |" in text
-    assert "Import of 300 rows (225 new people)" in text and "| actions/s |" in text
+    assert "Import of 120 rows (45 new people)" in text and "| actions/s |" in text

@@ -147,6 +147,7 @@ def test_every_page_fits_320_px_without_horizontal_scrolling(
     assert not problems, f"as {role} at 320 px:\n" + "\n".join(problems)
 
 
+@pytest.mark.page_walk
 @pytest.mark.parametrize("role", ["anonymous", "admin"])
 def test_every_focusable_element_shows_its_focus(page_as: Callable[..., Page], server: LiveServer, role: str) -> None:
     page = page_as(role)
