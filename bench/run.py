@@ -146,7 +146,6 @@ def profile_pages(url: str, logins: dict[str, str], pages: dict[str, tuple[str, 
         }
     )
     floors: dict[str, Floor] = {}
-    logging.getLogger("quali_kompass").setLevel(logging.WARNING)  # the access lines of these requests are noise here
     with app.app_context():
         engine = db.engine
     captured: list[tuple[float, str, Any]] = []
@@ -184,6 +183,9 @@ def profile_pages(url: str, logins: dict[str, str], pages: dict[str, tuple[str, 
     event.listen(engine, "before_cursor_execute", before)
     event.listen(engine, "after_cursor_execute", after)
     flask.template_rendered.connect(rendered, app)
+    app_logger = logging.getLogger("quali_kompass")
+    level = app_logger.level
+    app_logger.setLevel(logging.WARNING)  # the access lines of these requests are noise in the bench's output
     try:
         for name, (role, path) in pages.items():
             clients[role].get(path)  # warm
@@ -200,6 +202,7 @@ def profile_pages(url: str, logins: dict[str, str], pages: dict[str, tuple[str, 
                 len(statements), round(bare * 1000, 2), round(sum(renders) * 1000, 2), round(in_process * 1000, 2)
             )
     finally:
+        app_logger.setLevel(level)
         event.remove(engine, "before_cursor_execute", before)
         event.remove(engine, "after_cursor_execute", after)
         flask.template_rendered.disconnect(rendered, app)

@@ -156,14 +156,6 @@ def scope_starts(spans: Sequence[MembershipSpan], day: date) -> dict[tuple[str, 
     return starts
 
 
-def assignment_day(requirement: Requirement, spans: Sequence[MembershipSpan], today: date) -> date | None:
-    """Since when the requirement is the person's today, or None if it is not (see ``scope_starts``)."""
-    if not in_force(requirement, today):
-        return None
-    start = scope_starts(spans, today).get(scope_key(requirement))
-    return None if start is None else max(start, requirement.effective_from)
-
-
 # Loading -----------------------------------------------------------------------------------------------------------
 
 
