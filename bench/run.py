@@ -14,7 +14,6 @@ from __future__ import annotations
 import argparse
 import csv
 import io
-import json
 import logging
 import os
 import platform
@@ -685,13 +684,7 @@ def main(argv: list[str] | None = None) -> int:
         "targets": TARGETS,
         "runs": runs,
     }
-    settings.results.mkdir(parents=True, exist_ok=True)
-    stem = settings.results / f"bench-{started:%Y%m%d-%H%M%S}"
-    text_report = markdown(report)
-    stem.with_suffix(".md").write_text(text_report, encoding="utf-8")
-    stem.with_suffix(".json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(text_report)
-    print(f"Reports: {stem}.md, {stem}.json")
+    soak.write_report(settings.results / f"bench-{started:%Y%m%d-%H%M%S}", report, markdown(report))
     failed = [run for run in runs if not verdicts(run)[0][1]]  # "no errors"
     return 1 if failed else 0
 

@@ -492,6 +492,15 @@ def memory_verdict(samples: list[dict[str, Any]], duration: float) -> tuple[list
     return rows, problems
 
 
+def write_report(stem: Path, report: dict[str, Any], text: str) -> None:
+    """The report as ``stem``.md (``text``) and ``stem``.json, and the Markdown on the terminal."""
+    stem.parent.mkdir(parents=True, exist_ok=True)
+    stem.with_suffix(".md").write_text(text, encoding="utf-8")
+    stem.with_suffix(".json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
+    print(text)
+    print(f"Reports: {stem}.md, {stem}.json")
+
+
 def machine() -> dict[str, Any]:
     info: dict[str, Any] = {"os": platform.platform(), "cpus": os.cpu_count()}
     cpuinfo = Path("/proc/cpuinfo")
@@ -688,13 +697,7 @@ def main(argv: list[str] | None = None) -> int:
     except SoakFailure as error:
         print(f"Soak: set-up failed: {error}", file=sys.stderr)
         return 2
-    settings.results.mkdir(parents=True, exist_ok=True)
-    stem = settings.results / f"soak-{datetime.now(UTC):%Y%m%d-%H%M%S}"
-    text_report = markdown(report)
-    stem.with_suffix(".md").write_text(text_report, encoding="utf-8")
-    stem.with_suffix(".json").write_text(json.dumps(report, indent=2, ensure_ascii=False), encoding="utf-8")
-    print(text_report)
-    print(f"Reports: {stem}.md, {stem}.json")
+    write_report(settings.results / f"soak-{datetime.now(UTC):%Y%m%d-%H%M%S}", report, markdown(report))
     return 0 if report["passed"] else 1
 
 
