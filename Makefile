@@ -36,16 +36,17 @@ test: $(STAMP) translations
 
 # With PostgreSQL configured, each browser test runs once, so that the two passes take about as long: the walks
 # through every page of every role (axe, 320 px, focus; they only read) in the SQLite pass, the journeys that write in the
-# PostgreSQL pass (the production database). Everything else runs on both databases.
+# PostgreSQL pass (the production database). Tests marked `once` do not depend on the database and run only in the
+# SQLite pass. Everything else runs on both databases.
 test-sqlite: $(STAMP) translations
 	@if [ -n "$$QK_TEST_DATABASE_URL" ]; then \
 		echo "SQLite pass with the page walks of the browser tests; their other tests run in the PostgreSQL pass"; \
-		env -u QK_TEST_DATABASE_URL $(BIN)/python -m pytest -m "not browser or page_walk" $(PYTEST_ARGS); \
+		env -u QK_TEST_DATABASE_URL $(BIN)/python -m pytest -m "not browser or page_walk or once" $(PYTEST_ARGS); \
 	else env -u QK_TEST_DATABASE_URL $(BIN)/python -m pytest $(PYTEST_ARGS); fi
 
 # Runs when QK_TEST_DATABASE_URL names a PostgreSQL database (CI always sets it).
 test-postgresql: $(STAMP) translations
-	@if [ -n "$$QK_TEST_DATABASE_URL" ]; then $(BIN)/python -m pytest -m "not page_walk" $(PYTEST_ARGS); \
+	@if [ -n "$$QK_TEST_DATABASE_URL" ]; then $(BIN)/python -m pytest -m "not page_walk and not once" $(PYTEST_ARGS); \
 	elif [ -n "$$CI" ]; then echo "CI: QK_TEST_DATABASE_URL is not set, PostgreSQL tests cannot run" >&2; exit 1; \
 	else echo "QK_TEST_DATABASE_URL is not set: skipped the PostgreSQL run (e.g. postgresql+psycopg://postgres@127.0.0.1/test)"; fi
 
@@ -83,8 +84,8 @@ demo-media: $(STAMP)
 	$(BIN)/python -m quali_kompass.demo_media.generate
 
 extract-messages: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location --sort-output -o quali_kompass/translations/messages.pot . >/dev/null
-	$(BIN)/pybabel update --no-fuzzy-matching -i quali_kompass/translations/messages.pot -d quali_kompass/translations
+	$(BIN)/pybabel extract -F babel.cfg -k _l -k lazy_gettext --no-location -w 120 --sort-output -o quali_kompass/translations/messages.pot . >/dev/null
+	$(BIN)/pybabel update --no-fuzzy-matching -w 120 -i quali_kompass/translations/messages.pot -d quali_kompass/translations
 
 clean:
 	rm -rf $(VENV) .pytest_cache

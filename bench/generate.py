@@ -49,6 +49,8 @@ class Size:
     teams_per_department: int
     # The people of the largest department (the department overview scenario), when the organisation has them.
     big_department: int
+    # The people of the last team, which has HUGE_TEAM_ITEMS mandatory items (the 350 x 130 matrix); 0: none.
+    huge_team: int = 0
 
     @property
     def departments(self) -> int:
@@ -57,8 +59,8 @@ class Size:
 
 SIZES = {
     "S": Size("S", people=75, teams=6, materials=2_000, completions=13_500, teams_per_department=3, big_department=0),
-    "M": Size("M", 2_200, 180, 5_000, 400_000, teams_per_department=15, big_department=2_000),
-    "XL": Size("XL", 100_000, 8_300, 20_000, 18_000_000, teams_per_department=10, big_department=2_000),
+    "M": Size("M", 2_200, 180, 5_000, 400_000, teams_per_department=15, big_department=2_000, huge_team=350),
+    "XL": Size("XL", 100_000, 8_300, 20_000, 18_000_000, teams_per_department=10, big_department=2_000, huge_team=350),
 }
 
 # Mandatory items of an ordinary team: organisation-wide, of its department, of the team itself (12 x 40 matrix).
@@ -68,6 +70,8 @@ TEAM_REQUIREMENTS = 10
 # One team has 30 people and 60 items (the 30 x 60 matrix).
 WIDE_TEAM_PEOPLE = 30
 WIDE_TEAM_EXTRA_REQUIREMENTS = 20
+# At M and XL, the last team has 350 people (Size.huge_team) and 130 items: all 100 team requirements of the shared set.
+HUGE_TEAM_EXTRA_REQUIREMENTS = 90
 
 TOOLS = [
     "E-Akte",
@@ -275,12 +279,12 @@ class Organisation:
 
 
 def _team_sizes(size: Size, rng: random.Random) -> list[int]:
-    """People per team: one wide team (30), the rest spread evenly around the average."""
+    """People per team: one wide team (30) first, the huge one (if any) last, the rest spread evenly."""
     wide = min(WIDE_TEAM_PEOPLE, size.people // 2)
-    rest = size.people - wide
-    base, extra = divmod(rest, size.teams - 1)
-    sizes = [wide] + [base + (1 if index < extra else 0) for index in range(size.teams - 1)]
-    return sizes
+    huge = [size.huge_team] if size.huge_team else []
+    ordinary = size.teams - 1 - len(huge)
+    base, extra = divmod(size.people - wide - sum(huge), ordinary)
+    return [wide] + [base + (1 if index < extra else 0) for index in range(ordinary)] + huge
 
 
 def _department_of_teams(size: Size, team_sizes: list[int]) -> list[int]:
@@ -473,6 +477,8 @@ def generate_requirements(
     shared = [next(pool) for _ in range(TEAM_REQUIREMENTS * 10)]
     for team in range(1, size.teams + 1):
         extra = WIDE_TEAM_EXTRA_REQUIREMENTS if team == 1 else 0
+        if size.huge_team and team == size.teams:
+            extra = HUGE_TEAM_EXTRA_REQUIREMENTS
         curriculum.of_team[team] = rng.sample(shared, TEAM_REQUIREMENTS + extra)
 
     effective = (now - timedelta(days=365 * YEARS)).date()

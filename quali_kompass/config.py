@@ -92,6 +92,8 @@ class Config:
         self.QK_DEMO_LOGINS_FILE = str(INSTANCE_PATH / "demo-logins.txt")
         self.QK_PASSWORD_RESET_HOURS = 24
         self.QK_PAGE_SIZE = 50
+        # The statistics page's figures are computed at most this often per worker (0: on every view).
+        self.QK_STATISTICS_CACHE_SECONDS = _int("QK_STATISTICS_CACHE_SECONDS", 60)
         # People who left are anonymised this many years after their last team membership ended.
         self.QK_RETENTION_YEARS = _int("QK_RETENTION_YEARS", 3)
         # Access-log entries are deleted after this many days.

@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from datetime import date, datetime
+from decimal import ROUND_HALF_EVEN, Decimal
+from functools import lru_cache
 
+from babel.numbers import format_percent
 from flask import Flask, current_app, has_request_context, request, session
 from flask_babel import format_date, format_datetime, get_locale
 from flask_login import current_user
@@ -50,3 +53,20 @@ def _format_datetime(value) -> str:
     if str(get_locale()) == "de":
         return format_datetime(value, "dd.MM.yyyy, HH:mm 'Uhr'")
     return format_datetime(value, "dd.MM.yyyy, HH:mm")
+
+
+def format_share(share: float | None) -> str:
+    """A share as a whole percentage in the page's language ("57 %", "57%"), "–" for none.
+
+    Rounded as Babel rounds (half to even), then formatted once per language and percentage: the statistics page
+    and the team charts show hundreds of them, and Babel's formatting costs 15 to 100 microseconds each.
+    """
+    if share is None:
+        return "–"
+    whole = int(Decimal(str(share)).scaleb(2).quantize(Decimal(1), rounding=ROUND_HALF_EVEN))
+    return _percent(str(get_locale()), whole)
+
+
+@lru_cache(maxsize=512)
+def _percent(locale: str, whole: int) -> str:
+    return format_percent(Decimal(whole).scaleb(-2), locale=locale)

@@ -70,6 +70,7 @@ def test_config(database_url: str, **overrides: Any) -> dict[str, Any]:
         "WTF_CSRF_ENABLED": False,
         "RATELIMIT_ENABLED": False,
         "RATELIMIT_STORAGE_URI": "memory://",
+        "QK_STATISTICS_CACHE_SECONDS": 0,  # figures computed on every view; tests/test_statistics.py turns it on
         "QK_MAIL_SERVER": "",
         "QK_BASE_URL": "",
     }

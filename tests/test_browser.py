@@ -161,6 +161,7 @@ def test_every_focusable_element_shows_its_focus(page_as: Callable[..., Page], s
     assert not problems, "focused without a visible outline or shadow:\n" + "\n".join(problems)
 
 
+@pytest.mark.once  # what it checks is the page, not the database
 def test_pages_with_form_errors_pass_axe_and_link_to_the_fields(
     page_as: Callable[..., Page], server: LiveServer
 ) -> None:
@@ -384,6 +385,7 @@ def test_session_pages_pass_axe_and_fit_320_px(page_as: Callable[..., Page], ser
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.once  # what it checks is the page, not the database
 def test_editor_builds_a_guide_and_an_employee_walks_it_by_keyboard(
     page_as: Callable[..., Page], server: LiveServer
 ) -> None:
@@ -742,6 +744,7 @@ def test_lead_confirms_attendance_of_several_people_from_the_team_page(
     assert not problems, "\n".join(problems)
 
 
+@pytest.mark.once  # what it checks is the page, not the database
 def test_employee_rates_by_keyboard_and_the_editor_answers(page_as: Callable[..., Page], server: LiveServer) -> None:
     """Feedback in the browser: rated and commented with the keyboard alone, refused without a rating, read by the
     editor without names and answered; the answer appears under the material — every page passing axe."""

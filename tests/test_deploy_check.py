@@ -10,6 +10,8 @@ from flask import Flask
 
 from quali_kompass.operations.deploy_check import file_system_type, problems, process_count
 
+pytestmark = pytest.mark.once  # settings and file modes only: run once
+
 SAFE_KEY = "k7Qm2x9VfP4rT8wZ1cB6nH3jL5sD0gYa"  # 32 characters, not a known default
 SAFE_CONFIG: dict[str, Any] = {
     "DEBUG": False,

@@ -13,6 +13,7 @@ import io
 from types import SimpleNamespace
 from typing import Any
 
+import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from openpyxl import load_workbook
@@ -28,6 +29,8 @@ from tests.forms_walk import (
     sample_file,
 )
 from tests.sample import sample_url_values
+
+pytestmark = pytest.mark.once  # escaping in pages and exports does not depend on the database: run once
 
 MARKER = "qkx"
 PAYLOAD = (

@@ -30,6 +30,8 @@ from tests.conftest import IN_CI, ROOT, free_port, wait_for_port
 from tests.factories import TEST_PASSWORD
 from tests.test_files_video import MP4, VTT, draft, published_video  # noqa: F401 (draft is a fixture)
 
+pytestmark = pytest.mark.once  # configuration files only: run once
+
 DEPLOY = ROOT / "deploy"
 UNITS = sorted((DEPLOY / "systemd").glob("*.service")) + sorted((DEPLOY / "systemd").glob("*.timer"))
 RELEASE = "/opt/quali-kompass"

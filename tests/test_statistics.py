@@ -458,6 +458,34 @@ def test_csv_export_for_admins_only_with_formulas_neutralised(app: Flask, org, s
     assert sum(line.startswith("Monat;") for line in lines) == 12
 
 
+def test_figures_are_computed_at_most_once_a_minute_and_say_when(
+    app: Flask, org, sized, count_queries, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app.config["QK_STATISTICS_CACHE_SECONDS"] = 60
+    clock = [1000.0]
+    monkeypatch.setattr("quali_kompass.statistics.views.monotonic", lambda: clock[0])
+    client = app.test_client()
+    login(client, org.employee.email)
+
+    def usage_row() -> str:
+        page = client.get("/statistik").get_data(as_text=True)
+        assert re.search(r"Berechnet: \d\d\.\d\d\.\d{4}, \d\d:\d\d Uhr\.", page)
+        return row(table(page, "Materialien, die die meisten Personen erledigt haben"), "Von fünf erledigt")
+
+    assert '<td class="kern-table__cell">5</td>' in usage_row()
+    with count_queries() as counter:
+        assert '<td class="kern-table__cell">5</td>' in usage_row()
+    assert counter.count == 1, "\n".join(counter.statements)  # the login session: the figures are kept
+    with app.app_context():
+        sixth = PersonFactory(team=db.session.get(Team, org.team_a.id))
+        completions.mark_done(sixth, db.session.scalar(select(Material).where(Material.title == "Von fünf erledigt")))
+        db.session.commit()
+    clock[0] += 59
+    assert '<td class="kern-table__cell">5</td>' in usage_row()
+    clock[0] += 2
+    assert '<td class="kern-table__cell">6</td>' in usage_row()
+
+
 def test_everything_is_hidden_below_five_people_in_all(app: Flask, org) -> None:
     with app.app_context():
         services.refresh(berlin_today())  # the org fixture's two teams: five people

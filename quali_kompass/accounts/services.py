@@ -13,7 +13,7 @@ from quali_kompass.accounts.passwords import hash_password, needs_rehash, verify
 from quali_kompass.audit.services import record
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
-from quali_kompass.organisation.models import Person
+from quali_kompass.organisation.models import Person, access_columns
 
 # last_seen_at is written at most this often, so that reading pages does not mean writing rows.
 LAST_SEEN_GRANULARITY = timedelta(minutes=1)
@@ -57,8 +57,17 @@ def start_session(person: Person) -> str:
 
 def load_session(token: str) -> Person | None:
     """Return the person of a live login session; end it if it is idle or too old."""
-    login = db.session.scalar(select(LoginSession).where(LoginSession.token_digest == token_digest(token)))
-    if login is None or login.ended_at is not None:
+    # One statement: the session, its person, and what the person may review (the navigation asks on every page).
+    row = db.session.execute(
+        select(LoginSession, Person, *access_columns(Person.id))
+        .join(Person, Person.id == LoginSession.person_id)
+        .where(LoginSession.token_digest == token_digest(token))
+        .options(undefer(Person.unread_notifications))
+    ).one_or_none()
+    if row is None:
+        return None
+    login, person, *access = row
+    if login.ended_at is not None:
         return None
     now = utcnow()
     config = current_app.config
@@ -66,11 +75,9 @@ def load_session(token: str) -> Person | None:
         login.ended_at = now
         db.session.commit()
         return None
-    person = db.session.scalar(
-        select(Person).where(Person.id == login.person_id).options(undefer(Person.unread_notifications))
-    )
-    if person is None or not person.active:
+    if not person.active:
         return None
+    person.remember_access(*access)
     if now - login.last_seen_at > LAST_SEEN_GRANULARITY:
         login.last_seen_at = now
         db.session.commit()

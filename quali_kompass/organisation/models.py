@@ -18,10 +18,13 @@ from sqlalchemy import (
     String,
     Table,
     UniqueConstraint,
+    cast,
+    func,
     select,
     text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.sql.elements import ColumnElement
 
 from quali_kompass.database import Base, UTCDateTime
 from quali_kompass.extensions import db
@@ -149,19 +152,18 @@ class Person(UserMixin, Base):
     @cached_property
     def reviewable_team_ids(self) -> frozenset[int]:
         """Teams whose people this person may review: teams they lead, and all teams of departments they head."""
-        led = select(team_leads.c.team_id).where(team_leads.c.person_id == self.id)
-        headed = (
-            select(Team.id)
-            .join(department_heads, department_heads.c.department_id == Team.department_id)
-            .where(department_heads.c.person_id == self.id)
-        )
-        return frozenset(db.session.scalars(led.union(headed)))
+        led, headed, _ = db.session.execute(select(*access_columns(self.id))).one()
+        return _id_set(led) | _id_set(headed)
 
     @cached_property
     def headed_department_ids(self) -> frozenset[int]:
         """Departments this person heads (one statement)."""
-        statement = select(department_heads.c.department_id).where(department_heads.c.person_id == self.id)
-        return frozenset(db.session.scalars(statement))
+        return _id_set(db.session.scalar(select(access_columns(self.id)[2])))
+
+    def remember_access(self, led_teams: str | None, headed_teams: str | None, headed_departments: str | None) -> None:
+        """Keep the ids that ``access_columns`` loaded with the person, so that permission checks read nothing more."""
+        self.__dict__["reviewable_team_ids"] = _id_set(led_teams) | _id_set(headed_teams)
+        self.__dict__["headed_department_ids"] = _id_set(headed_departments)
 
     # Permissions, used by views and templates alike ----------------------------------------------
     @property
@@ -222,6 +224,29 @@ class Person(UserMixin, Base):
         if self.is_auditor:
             roles.append("auditor")
         return roles
+
+
+def access_columns(person_id: ColumnElement[int] | int) -> tuple[ColumnElement[str], ...]:
+    """What a person may review, as columns of comma-separated ids: the teams they lead, the teams of the departments
+    they head, and those departments. As columns, they load in the same statement as the person (the login session
+    does so on every page, for the navigation)."""
+    headed = department_heads.c.person_id == person_id
+    led_teams = select(_ids(team_leads.c.team_id)).where(team_leads.c.person_id == person_id)
+    headed_teams = (
+        select(_ids(Team.id))
+        .join(department_heads, department_heads.c.department_id == Team.department_id)
+        .where(headed)
+    )
+    headed_departments = select(_ids(department_heads.c.department_id)).where(headed)
+    return tuple(each.scalar_subquery() for each in (led_teams, headed_teams, headed_departments))
+
+
+def _ids(column: ColumnElement[int]) -> ColumnElement[str]:
+    return func.aggregate_strings(cast(column, String), ",")
+
+
+def _id_set(ids: str | None) -> frozenset[int]:
+    return frozenset(int(each) for each in ids.split(",")) if ids else frozenset()
 
 
 class Membership(Base):

@@ -12,10 +12,11 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from flask_babel import format_date, format_percent, gettext
+from flask_babel import format_date, gettext
 from markupsafe import Markup, escape
 
 from quali_kompass.curricula.queries import Fulfilment, PersonItem
+from quali_kompass.i18n import format_share
 
 MONTHS = 12
 # viewBox widths: narrow enough that the text stays legible when a phone shrinks the chart to 320 px
@@ -81,7 +82,7 @@ def _row(label: str, fulfilled: int, applicable: int, day: date | None = None) -
         fulfilled=fulfilled,
         applicable=applicable,
         share=share,
-        percent=format_percent(share) if share is not None else "–",
+        percent=format_share(share),
         count=gettext("%(fulfilled)d von %(applicable)d", fulfilled=fulfilled, applicable=applicable),
         day=day,
     )
@@ -190,7 +191,7 @@ def trend_svg(rows: Sequence[Row], prefix: str = "chart-trend", description: str
                 left, _number(y), TREND_WIDTH - 4, _number(y), GRID if share else OUTLINE, 0.5 if share else 1.5
             )
         )
-        body.append(_text(left - 6, y + 4, format_percent(share), anchor="end", size=12))
+        body.append(_text(left - 6, y + 4, format_share(share), anchor="end", size=12))
     for index, row in enumerate(rows):
         middle = left + slot * (index + 0.5)
         if row.share is None:

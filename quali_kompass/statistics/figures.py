@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date, format_percent
+from flask_babel import format_date
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from markupsafe import Markup
@@ -24,6 +24,7 @@ from markupsafe import Markup
 from quali_kompass.catalogue.models import KINDS
 from quali_kompass.catalogue.rendering import KIND_LABELS
 from quali_kompass.curricula.queries import Fulfilment
+from quali_kompass.i18n import format_share
 from quali_kompass.review import charts
 from quali_kompass.review.exports import neutralised
 from quali_kompass.statistics.models import MINIMUM_PEOPLE
@@ -51,8 +52,7 @@ class Figure:
 
     @property
     def percent(self) -> str:
-        share = self.share
-        return "–" if share is None else format_percent(share)
+        return format_share(self.share)
 
 
 def _figure(tally: Tally, suppressed: bool) -> Figure:

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from time import monotonic
 from typing import Any
 
-from flask import Response, render_template
+from flask import Response, current_app, render_template
+from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from quali_kompass.accounts.login import permission_required
 from quali_kompass.curricula.status import berlin_today
+from quali_kompass.database import utcnow
 from quali_kompass.statistics import blueprint, figures, queries
 
 CSV_TYPE = "text/csv; charset=utf-8"
@@ -21,12 +24,32 @@ def sees_teams(person: Any) -> bool:
 
 
 def _statistics(with_teams: bool) -> dict[str, Any]:
-    """Everything the page and the export show: one statement per table (seven, eight with the teams)."""
+    """Everything the page and the export show, computed at most every QK_STATISTICS_CACHE_SECONDS: everyone sees
+    the same sums, and computing them takes a few grouped counts over the whole catalogue."""
+    seconds = current_app.config["QK_STATISTICS_CACHE_SECONDS"]
+    if seconds <= 0:
+        return _compute(with_teams)
+    # By (with teams, language, day): (when they go stale, the figures). Each worker keeps its own.
+    computed = current_app.extensions.setdefault("qk_statistics", {})
+    key = (with_teams, str(get_locale()), berlin_today())
+    now = monotonic()
+    if key in computed and now < computed[key][0]:
+        return computed[key][1]
+    for stale in [each for each, (until, _data) in computed.items() if until <= now]:
+        computed.pop(stale, None)
+    data = _compute(with_teams)
+    computed[key] = (now + seconds, data)
+    return data
+
+
+def _compute(with_teams: bool) -> dict[str, Any]:
+    """One statement per table (seven, eight with the teams)."""
     today = berlin_today()
     department_tallies = queries.by_department()
     overall = figures.total(_("Alle Fachbereiche"), department_tallies)
     return {
         "today": today,
+        "computed_at": utcnow(),
         "kinds": figures.kind_counts(queries.by_kind()),
         "topics": queries.by_topic(),
         "tools": queries.by_tool(),
