@@ -162,6 +162,11 @@ def _recomplete_by(
     return by if until is None else min(by, until)
 
 
+def _valid_until_of(rules: Sequence[Rule], completion: CompletionFact) -> date | None:
+    """The last day a completion counts, under the rule in force on its day."""
+    return valid_until(rule_on(rules, completion.completed_on), completion.completed_on)
+
+
 def compute(
     *,
     today: date,
@@ -183,7 +188,9 @@ def compute(
     """
     if not rules:
         raise ValueError("a requirement has at least one rule")
-    current_rule = rule_on(rules, today)
+    # Computed for every person and item of a page: the common cases (one rule, no version demanding
+    # re-completion) take no detours.
+    current_rule = rules[0] if len(rules) == 1 else rule_on(rules, today)
     # The earliest day anyone can be due: the assignment's first due date, or later while a superseded completion
     # still carries them.
     due = first_due(current_rule, assigned_on)
@@ -191,27 +198,27 @@ def compute(
     if not past:  # most items of most people: decided without looking at versions
         return _pending(OVERDUE, today, due, due_soon_days, completed_on=None, valid_until=None, rule=current_rule)
 
-    def until_of(completion: CompletionFact) -> date | None:
-        return valid_until(rule_on(rules, completion.completed_on), completion.completed_on)
-
-    published = [version for version in recompletions if version.published_on <= today]
-    demanded = max(published, key=lambda version: version.number, default=None)
     valid = past
-    if demanded is not None:
-        for completion in past:
-            if not _counts(completion, demanded):
-                carried = _recomplete_by(completion, published, until_of(completion))
-                if carried is not None:
-                    due = max(due, carried)
-        valid = [completion for completion in past if _counts(completion, demanded)]
+    if recompletions:
+        published = [version for version in recompletions if version.published_on <= today]
+        demanded = max(published, key=lambda version: version.number, default=None)
+        if demanded is not None:
+            for completion in past:
+                if not _counts(completion, demanded):
+                    carried = _recomplete_by(completion, published, _valid_until_of(rules, completion))
+                    if carried is not None:
+                        due = max(due, carried)
+            valid = [completion for completion in past if _counts(completion, demanded)]
     if not valid:
         return _pending(OVERDUE, today, due, due_soon_days, completed_on=None, valid_until=None, rule=current_rule)
 
     if len(valid) == 1:
         best = valid[0]
     else:
-        best = max(valid, key=lambda completion: (until_of(completion) or date.max, completion.completed_on))
-    rule = rule_on(rules, best.completed_on)
+        best = max(
+            valid, key=lambda completion: (_valid_until_of(rules, completion) or date.max, completion.completed_on)
+        )
+    rule = rules[0] if len(rules) == 1 else rule_on(rules, best.completed_on)
     until = valid_until(rule, best.completed_on)
     if until is None:
         return Status(DONE, None, best.completed_on, None, rule)

@@ -6,6 +6,7 @@ each phrase is translated once per page instead of once per cell.
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import gettext
@@ -54,6 +55,11 @@ class StatusCells:
         line = escape(self._phrases[kind] % {"day": format_day(day)})
         html = f'{self.badge(status.state)}<br><span class="kern-body--small">{line}</span>'
         return Markup(html)  # nosec B704  # fixed markup with the escaped label and date line
+
+    def row(self, items: Mapping[int, Any], material_ids: Sequence[int]) -> Markup:
+        """The cells of one matrix row, for the materials in ``material_ids`` (a large team shows thousands)."""
+        html = "".join(f'<td class="kern-table__cell">{self(items.get(each))}</td>' for each in material_ids)
+        return Markup(html)  # nosec B704  # fixed markup around cells built as above
 
 
 blueprint.add_app_template_global(StatusCells, "status_cells")

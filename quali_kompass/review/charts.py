@@ -16,6 +16,7 @@ from flask_babel import format_date, gettext
 from markupsafe import Markup, escape
 
 from quali_kompass.curricula.queries import Fulfilment, PersonItem
+from quali_kompass.curricula.status import FULFILLED
 from quali_kompass.i18n import format_share
 
 MONTHS = 12
@@ -90,14 +91,18 @@ def _row(label: str, fulfilled: int, applicable: int, day: date | None = None) -
 
 def rate_rows(items: Mapping[int, Sequence[PersonItem]]) -> list[Row]:
     """Per mandatory material: how many of the people it applies to have fulfilled it, by title."""
-    materials: dict[int, tuple[str, list[int]]] = {}
+    tallies: dict[int, list[int]] = {}  # material id: [fulfilled, applicable]
+    titles: dict[int, str] = {}
     for person_items in items.values():
         for item in person_items:
-            _, tally = materials.setdefault(item.material_id, (item.material.title, [0, 0]))
-            tally[0] += item.status.fulfilled
+            tally = tallies.get(item.material_id)
+            if tally is None:
+                tally = tallies[item.material_id] = [0, 0]
+                titles[item.material_id] = item.material.title
+            tally[0] += item.status.state in FULFILLED
             tally[1] += 1
-    ordered = sorted(materials.values(), key=lambda entry: entry[0].casefold())
-    return [_row(title, fulfilled, applicable) for title, (fulfilled, applicable) in ordered]
+    ordered = sorted(tallies, key=lambda material_id: titles[material_id].casefold())
+    return [_row(titles[material_id], *tallies[material_id]) for material_id in ordered]
 
 
 def trend_rows(points: Sequence[Fulfilment]) -> list[Row]:
