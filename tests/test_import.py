@@ -7,6 +7,7 @@ from io import BytesIO
 from pathlib import Path
 
 import pytest
+from email_validator import EmailNotValidError, validate_email
 from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select
@@ -15,6 +16,7 @@ from quali_kompass.accounts.models import LoginSession
 from quali_kompass.audit.models import AuditEvent
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
+from quali_kompass.organisation.importer import _valid_email
 from quali_kompass.organisation.models import Department, Membership, OrgImport, Person, Team, team_leads
 from tests.conftest import login
 from tests.factories import PersonFactory
@@ -549,3 +551,23 @@ def test_the_import_speaks_english_too(app: Flask, org) -> None:
     assert "Line 5: The e-mail address “abc” is not valid." in page.text
     page = apply(client, upload_ok(client, csv_bytes(NEW_PEOPLE)))
     assert "The import has been applied: 3 created, 0 changed, 0 deactivated, 0 unchanged." in page.text
+
+
+# Addresses: the import judges them as email_validator does (without DNS), though it checks each domain only once.
+ADDRESSES = [
+    "a@b.de", "A@B.DE", "a+tag@c.de", "müller@jobcenter.de", "a@müller.de", "a@xn--mller-kva.de", "a@[1.2.3.4]",
+    "x" * 64 + "@c.de", "a@b.c.de", "a%b@c.de",
+    "a@b", "@b.de", "a@", "a@@b.de", "a b@c.de", '"a b"@c.de', "a..b@c.de", ".a@c.de", "a.@c.de", "a@c..de",
+    "x" * 65 + "@c.de", "a@" + "b" * 250 + ".de", "a@localhost", "a@c.de ", "Name <a@c.de>", "a\n@c.de", "a@-c.de",
+    "a@c.123", "<script>@c.de", "a@b_c.de", "", "a@b@c.de", "a\u200b@c.de", "a@c.de\u200b",
+]  # fmt: skip
+
+
+@pytest.mark.parametrize("address", ADDRESSES)
+def test_addresses_are_judged_as_email_validator_judges_them(address: str) -> None:
+    try:
+        validate_email(address, check_deliverability=False)
+        expected = True
+    except EmailNotValidError:
+        expected = False
+    assert _valid_email(address) is expected

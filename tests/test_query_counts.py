@@ -36,9 +36,9 @@ PAGES = [
     ("employee", "/benachrichtigungen", 3),  # one page of notifications and their number
     ("lead", "/team", 5),  # with the departments the person heads, for links to their overviews
     # the team with its leads, the number of pending proposals, the matrix's statuses (4), the dates whose
-    # attendance is to be confirmed (2: the registrations, then the completions of those days; review.attendance)
+    # attendance is to be confirmed (1: the registrations with the completions of the window; review.attendance)
     # and the trend's past months (1: the team's snapshots, statistics.queries.past_months)
-    ("lead", "/team/{team_a}", 11),
+    ("lead", "/team/{team_a}", 10),
     # the exports: the team, its members, their statuses (4) and the access log entry (review.export_views)
     ("lead", "/team/{team_a}/export.csv", 8),
     ("lead", "/team/{team_a}/export.xlsx", 8),

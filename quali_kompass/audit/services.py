@@ -49,7 +49,10 @@ def record_many(action: str, entries: Iterable[tuple[Any, dict[str, Any]]]) -> i
     actor = _logged_in()
     rows = [_entry(action, obj, actor, None, dict(details)) for obj, details in entries]
     if rows:
-        db.session.execute(insert(AuditEvent), rows)
+        # Through the session's connection (its transaction, after a flush as the session would do): the ORM's bulk
+        # insert adds half as much time again.
+        db.session.flush()
+        db.session.connection().execute(insert(AuditEvent.__table__), rows)
     return len(rows)
 
 
