@@ -374,12 +374,12 @@ def test_own_feedback_is_in_the_personal_data_export_and_not_in_the_editors(app:
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        # the session and the person (2), whether a lead (1, for the permission and the navigation), the editor's
-        # departments (1), the materials with their figures (1, GROUP BY)
-        ("/redaktion/rueckmeldungen", 5),
-        # the session, the person, whether a lead, the material and its departments, the editor's departments,
-        # the comments with their versions, the distribution
-        ("/redaktion/rueckmeldungen/{material}", 8),
+        # the session with the person and what they may review (1, for the permission and the navigation), the
+        # editor's departments (1), the materials with their figures (1, GROUP BY)
+        ("/redaktion/rueckmeldungen", 3),
+        # the session with the person, the material and its departments, the editor's departments, the comments
+        # with their versions, the distribution
+        ("/redaktion/rueckmeldungen/{material}", 6),
     ],
 )
 def test_statements_per_editor_page(app: Flask, org, count_queries, url: str, expected: int) -> None:

@@ -394,18 +394,18 @@ def test_navigation_offers_needs_to_everyone_and_the_editor_pages_to_editors(app
 
 
 # Statements per page, whatever the number of needs ---------------------------------------------------------------
-# (role, URL, statements) – the login session and the person are loaded on every page (2 statements), and
-# the navigation asks whether the person leads a team (1).
+# (role, URL, statements) – the login session, the person and what they may review (for the navigation) are loaded
+# on every page in one statement.
 PAGES = [
-    ("employee", "/bedarf", 5),  # the needs with their tool, topic, team and department; their materials
-    ("employee", "/bedarf/neu", 5),  # the tools and the topics for the form
+    ("employee", "/bedarf", 3),  # the needs with their tool, topic, team and department; their materials
+    ("employee", "/bedarf/neu", 3),  # the tools and the topics for the form
     # and the department of the person's team, the look-up in the vocabulary and the matching material
-    ("employee", "/bedarf/neu?suche=Serienbriefe", 8),
-    ("employee", "/bedarf/passende-angebote?suche=Serienbriefe", 5),  # JSON: no navigation
+    ("employee", "/bedarf/neu?suche=Serienbriefe", 6),
+    ("employee", "/bedarf/passende-angebote?suche=Serienbriefe", 4),  # JSON: no navigation
     # the editor's departments, one page of needs and their number, three counts, the choices of three filters
-    ("editor", "/redaktion/bedarfe", 12),
-    ("editor", "/redaktion/bedarfe/{need}", 8),  # the need with its materials, the search for its tool
-    ("editor", "/redaktion/bedarfe/offen", 7),  # the editor's departments, needs per group, people per group
+    ("editor", "/redaktion/bedarfe", 10),
+    ("editor", "/redaktion/bedarfe/{need}", 6),  # the need with its materials, the search for its tool
+    ("editor", "/redaktion/bedarfe/offen", 5),  # the editor's departments, needs per group, people per group
 ]
 
 
