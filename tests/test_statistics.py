@@ -436,6 +436,32 @@ def test_admins_see_teams_with_small_ones_suppressed(app: Flask, org, sized) -> 
     assert "/statistik/export.csv" in page
 
 
+def test_admins_page_through_the_teams_and_choose_a_department(app: Flask, org) -> None:
+    bulk_members(app, org.dept_a.id, 120, teams=60)  # Masse Team 00 … 59, two people each
+    with app.app_context():
+        services.refresh(berlin_today())
+        db.session.commit()
+    client = app.test_client()
+    login(client, org.admin.email)
+
+    def team_rows(url: str) -> list[str]:
+        page = client.get(url).get_data(as_text=True)
+        return re.findall(r'<th scope="row" class="kern-table__cell">([^<]+)</th>', table(page, "je Team</caption>"))
+
+    first = client.get("/statistik").get_data(as_text=True)
+    assert "62 Teams" in first and "Seite 1 von 2" in first
+    assert len(team_rows("/statistik")) == 50
+    rest = team_rows("/statistik?seite=2")
+    assert len(rest) == 12 and "Integration Nord" in rest  # department B's team comes after department A's
+    assert team_rows("/statistik?seite=99") == rest and len(team_rows("/statistik?seite=-1")) == 50
+    department_b = team_rows(f"/statistik?fachbereich={org.dept_b.id}")
+    assert department_b == ["Integration Nord"]
+    assert "Masse Team 00" in team_rows(f"/statistik?fachbereich={org.dept_a.id}&seite=1")
+    chosen = client.get(f"/statistik?fachbereich={org.dept_a.id}").get_data(as_text=True)
+    assert f"/statistik?seite=2&amp;fachbereich={org.dept_a.id}" in chosen  # the next page keeps the department
+    assert len(team_rows("/statistik?fachbereich=unsinn")) == 50  # unknown: all departments
+
+
 def test_csv_export_for_admins_only_with_formulas_neutralised(app: Flask, org, sized) -> None:
     employee = app.test_client()
     login(employee, org.employee.email)

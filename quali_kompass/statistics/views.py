@@ -5,7 +5,7 @@ from __future__ import annotations
 from time import monotonic
 from typing import Any
 
-from flask import Response, current_app, render_template
+from flask import Response, current_app, render_template, request
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -14,6 +14,9 @@ from quali_kompass.accounts.login import permission_required
 from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.statistics import blueprint, figures, queries
+from quali_kompass.web import ListPage
+
+TEAMS_PER_PAGE = 50
 
 CSV_TYPE = "text/csv; charset=utf-8"
 
@@ -70,8 +73,21 @@ def _teams(overall: figures.Figure) -> list[figures.Figure]:
 @login_required
 def overview() -> str:
     with_teams = sees_teams(current_user)
+    data = _statistics(with_teams)
+    # The teams (thousands in a federal deployment) a page at a time, of one department if chosen; the export
+    # has them all.
+    department = request.args.get("fachbereich", "")
+    chosen = next((each for each in data["departments"] if str(each.id) == department), None)
+    teams = [team for team in data["teams"] if chosen is None or team.group == chosen.label]
+    pages = ListPage.of(teams, 1, TEAMS_PER_PAGE).pages
+    page = ListPage.of(teams, min(max(1, request.args.get("seite", 1, type=int)), pages), TEAMS_PER_PAGE)
     return render_template(
-        "statistics/overview.html", with_teams=with_teams, too_few=figures.TOO_FEW, **_statistics(with_teams)
+        "statistics/overview.html",
+        with_teams=with_teams,
+        too_few=figures.TOO_FEW,
+        team_page=page,
+        team_department=chosen,
+        **data,
     )
 
 
