@@ -52,12 +52,21 @@ def standing_completions(person_id: int) -> list[Completion]:
 def latest_completions(person_id: int, limit: int = LATEST_COMPLETIONS) -> list[Completion]:
     """The person's newest standing records with their materials, for the start page: one short read, however many
     records five years have gathered."""
+    newest = (Completion.completed_on.desc(), Completion.id.desc())
+    # The records are limited first: joined to the whole catalogue and then limited, PostgreSQL hashed every
+    # material (6 ms at 5,000 materials).
+    latest = (
+        select(Completion.id)
+        .where(Completion.person_id == person_id, Completion.reset_at.is_(None))
+        .order_by(*newest)
+        .limit(limit)
+        .subquery()
+    )
     statement = (
         select(Completion)
-        .where(Completion.person_id == person_id, Completion.reset_at.is_(None))
+        .join(latest, latest.c.id == Completion.id)
         .options(joinedload(Completion.material))
-        .order_by(Completion.completed_on.desc(), Completion.id.desc())
-        .limit(limit)
+        .order_by(*newest)
     )
     return list(db.session.scalars(statement))
 
