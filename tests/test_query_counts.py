@@ -71,9 +71,10 @@ PAGES = [
     ("editor", "/redaktion/themen/{topic}", 5),
     ("editor", "/redaktion/werkzeuge", 3),
     ("editor", "/redaktion/werkzeuge/{tool}", 3),
-    # the counts of all requirements take three statements together (queries.counts_by_requirement)
-    ("admin", "/pflichtschulungen", 6),
-    ("lead", "/pflichtschulungen", 8),  # what the lead may see and manage: two statements
+    # one page of requirements and their number; the counts of the page's requirements take three statements
+    # together (queries.counts_by_requirement)
+    ("admin", "/pflichtschulungen", 7),
+    ("lead", "/pflichtschulungen", 9),  # what the lead may see and manage: two statements
     ("admin", "/pflichtschulungen/{requirement}", 7),
     ("lead", "/pflichtschulungen/{requirement}", 9),  # what the lead may see and manage: two statements
     ("lead", "/nachweise/person/{employee}", 7),

@@ -10,6 +10,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from quali_kompass.audit.models import AuditEvent
+from quali_kompass.catalogue.models import Material
 from quali_kompass.curricula import requirements
 from quali_kompass.curricula.models import Completion, Requirement, RequirementRule
 from quali_kompass.curricula.requirements import RuleInput
@@ -18,7 +19,7 @@ from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Person, Team
 from tests.conftest import login
-from tests.factories import MaterialFactory, PersonFactory
+from tests.factories import MaterialFactory, PersonFactory, RequirementFactory
 
 
 @pytest.fixture
@@ -180,6 +181,29 @@ def test_list_shows_managed_and_applicable_requirements(app: Flask, org, materia
     assert "Nur für B" not in page.text and "Team Nord" not in page.text
     other = client_as(app, org.other_lead).get("/pflichtschulungen").text
     assert "Nur für B" in other and "Team Nord" in other
+
+
+def test_the_list_is_paginated_and_filtered_by_scope_and_counts_each_page(app: Flask, org, material) -> None:
+    with app.app_context():
+        team = db.session.get(Team, org.team_a.id)
+        RequirementFactory(material=db.session.get(Material, material.id))  # the organisation's
+        for number in range(55):
+            RequirementFactory(material=MaterialFactory(title=f"Teamschulung {number:02d}"), team=team)
+        db.session.commit()
+    client = client_as(app, org.admin)
+    first = client.get("/pflichtschulungen").text
+    assert "56 Pflichtschulungen" in first and "Seite 1 von 2" in first
+    assert first.count("/pflichtschulungen/") - first.count("/pflichtschulungen/neu") == 50
+    # active requirements by title: the organisation's "Datenschutz im Jobcenter" first; the team's counted too
+    assert first.index("Datenschutz im Jobcenter") < first.index("Teamschulung 00")
+    second = client.get("/pflichtschulungen?seite=2").text
+    assert "Teamschulung 54" in second and "Datenschutz im Jobcenter" not in second
+    assert client.get("/pflichtschulungen?seite=99").text.count("Teamschulung 54") == 1  # the last page
+    organisation = client.get("/pflichtschulungen?geltung=organisation").text
+    assert "1 Pflichtschulung<" in organisation and "Teamschulung" not in organisation
+    teams = client.get("/pflichtschulungen?geltung=team").text
+    assert "55 Pflichtschulungen" in teams and "/pflichtschulungen?seite=2&amp;geltung=team" in teams
+    assert "56 Pflichtschulungen" in client.get("/pflichtschulungen?geltung=unsinn&seite=x").text
 
 
 # Rule checks ------------------------------------------------------------------------------------------------------

@@ -25,6 +25,7 @@ from quali_kompass.organisation.models import Department, Membership, Person, Te
 from quali_kompass.web import ListPage, show_refusal
 
 PER_PAGE = 50
+SCOPE_FILTERS = ("organisation", "department", "team")
 
 manager_required = permission_required(requirements.may_manage_any)
 
@@ -64,18 +65,39 @@ def _is_active(requirement: Requirement, today: date) -> bool:
 @blueprint.route("/pflichtschulungen")
 @manager_required
 def requirement_list() -> str:
+    """The requirements the person may see, a page at a time, optionally of one kind of scope; the people's states
+    are counted for the shown page only (an organisation has thousands of team requirements)."""
     today = berlin_today()
-    visible = db.session.scalars(requirements.visible_requirements(current_user)).unique().all()
-    counts = queries.counts_by_requirement([r for r in visible if _is_active(r, today)], today)
+    scope = request.args.get("geltung", "")
+    statement = requirements.visible_requirements(current_user)
+    if scope in SCOPE_FILTERS:
+        statement = statement.where(Requirement.scope == scope)
+    number = max(1, request.args.get("seite", 1, type=int) or 1)
+    page = db.paginate(statement, page=number, per_page=PER_PAGE, error_out=False)
+    if not page.items and page.total:  # past the last page: the last page
+        page = db.paginate(statement, page=page.pages, per_page=PER_PAGE)
+    counts = queries.counts_by_requirement([r for r in page.items if _is_active(r, today)], today)
     rows = [
         (
             requirement,
             rendering.grouped_counts(counts.get(requirement.id, {})),
             requirements.can_manage(current_user, requirement),
         )
-        for requirement in visible
+        for requirement in page.items
     ]
-    return render_template("curricula/requirements.html", rows=rows, today=today, count_labels=rendering.COUNT_LABELS)
+    return render_template(
+        "curricula/requirements.html",
+        rows=rows,
+        page=page,
+        scope=scope if scope in SCOPE_FILTERS else "",
+        scope_filters=_scope_filters(),
+        today=today,
+        count_labels=rendering.COUNT_LABELS,
+    )
+
+
+def _scope_filters() -> dict[str, str]:
+    return {"organisation": _("Ganze Organisation"), "department": _("Fachbereiche"), "team": _("Teams")}
 
 
 # A new requirement -------------------------------------------------------------------------------------------------
