@@ -57,6 +57,12 @@ class ListPage:
         """Page ``number`` (from 1) of ``rows``."""
         return cls(rows[(number - 1) * per_page : number * per_page], number, per_page, len(rows))
 
+    @classmethod
+    def within(cls, rows: list, number: int, per_page: int) -> ListPage:
+        """Page ``number`` of ``rows``, moved into the pages there are (a nonsense number gives the first or last)."""
+        last = max(1, ceil(len(rows) / per_page))
+        return cls.of(rows, min(max(1, number), last), per_page)
+
     @property
     def pages(self) -> int:
         return max(1, ceil(self.total / self.per_page))

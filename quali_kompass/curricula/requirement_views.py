@@ -69,8 +69,10 @@ def requirement_list() -> str:
     are counted for the shown page only (an organisation has thousands of team requirements)."""
     today = berlin_today()
     scope = request.args.get("geltung", "")
+    if scope not in SCOPE_FILTERS:
+        scope = ""
     statement = requirements.visible_requirements(current_user)
-    if scope in SCOPE_FILTERS:
+    if scope:
         statement = statement.where(Requirement.scope == scope)
     number = max(1, request.args.get("seite", 1, type=int) or 1)
     page = db.paginate(statement, page=number, per_page=PER_PAGE, error_out=False)
@@ -89,7 +91,7 @@ def requirement_list() -> str:
         "curricula/requirements.html",
         rows=rows,
         page=page,
-        scope=scope if scope in SCOPE_FILTERS else "",
+        scope=scope,
         scope_filters=_scope_filters(),
         today=today,
         count_labels=rendering.COUNT_LABELS,

@@ -177,8 +177,7 @@ def build(
             counts_by_material[material_id][GROUP_OF[item.status.state]] += 1
     columns = [Column(material, counts_by_material[material.id]) for material in shown]
 
-    pages = max((len(rows) + PER_PAGE - 1) // PER_PAGE, 1)
-    page = ListPage.of(rows, min(filters.page, pages), PER_PAGE)
+    page = ListPage.within(rows, filters.page, PER_PAGE)
     return Matrix(columns, all_materials, page, sum(row.open_count for row in rows), filters)
 
 

@@ -79,14 +79,14 @@ def overview() -> str:
     department = request.args.get("fachbereich", "")
     chosen = next((each for each in data["departments"] if str(each.id) == department), None)
     teams = [team for team in data["teams"] if chosen is None or team.group == chosen.label]
-    pages = ListPage.of(teams, 1, TEAMS_PER_PAGE).pages
-    page = ListPage.of(teams, min(max(1, request.args.get("seite", 1, type=int)), pages), TEAMS_PER_PAGE)
+    page = ListPage.within(teams, request.args.get("seite", 1, type=int), TEAMS_PER_PAGE)
     return render_template(
         "statistics/overview.html",
         with_teams=with_teams,
         too_few=figures.TOO_FEW,
         team_page=page,
         team_department=chosen,
+        team_departments=[(department.id, department.label) for department in data["departments"]],
         **data,
     )
 
