@@ -75,7 +75,8 @@ soak: $(STAMP) translations
 
 # Benchmark (not part of `make test`): sizes S and M on SQLite and PostgreSQL, report in bench/results/. Options via
 # the environment: BENCH_SIZES (S,M; XL on request), BENCH_DATABASES (sqlite,postgresql), BENCH_SECONDS (6 per
-# scenario), BENCH_RATE (10 requests/s), BENCH_WORKERS (2), QK_BENCH_DATABASE_URL (postgresql+psycopg://postgres@127.0.0.1/qk_bench).
+# scenario), BENCH_RATE (10 requests/s), BENCH_WORKERS (2), BENCH_KEEP_DATABASE (1: keep the PostgreSQL databases),
+# QK_BENCH_DATABASE_URL (postgresql+psycopg://postgres@127.0.0.1/qk_bench).
 bench: $(STAMP) translations
 	$(BIN)/python bench/run.py
 

@@ -33,7 +33,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import flask
 import generate
@@ -58,6 +58,7 @@ TARGETS = {
     "import_10000_s": 10.0,
     "import_read_p99_factor": 2.0,
     "xl_to_s_ratio": 1.5,
+    "statistics_rebuild_s": 60.0,
 }
 IMPORT_ROWS = 10_000
 # The mixed load (soak.MIX) steps up through these rates (actions/s); the throughput is the highest step whose
@@ -99,6 +100,7 @@ def scenarios(size: generate.Size) -> list[Scenario]:
         Scenario("team_matrix_30x60", "lead_wide", "/team/1"),
         *([Scenario("team_matrix_350x130", "lead_huge", "/team/{huge_team}")] if size.huge_team else []),
         Scenario("department_overview", "head", "/fachbereich/1/pflichtschulungen"),
+        Scenario("requirement_list", "admin", "/pflichtschulungen"),
         Scenario("statistics", "admin", "/statistik"),
     ]
     found.append(Scenario("mark_done", "employee", "/katalog/{material}/erledigt", form=True))
@@ -123,7 +125,10 @@ def fresh_database(kind: str, size: str, folder: Path) -> Iterator[str]:
         yield url
     finally:
         if kind == "postgresql":
-            soak.drop_database(url)
+            if os.environ.get("BENCH_KEEP_DATABASE"):
+                print(f"bench: kept {url}", flush=True)  # for profiling afterwards (an XL database takes long)
+            else:
+                soak.drop_database(url)
 
 
 # In-process: queries, bare SQL, rendering ------------------------------------------------------------------------
@@ -514,80 +519,134 @@ def bench_one(kind: str, size_name: str, settings: argparse.Namespace, folder: P
         "mixed": mixed,
         "import": imported,
         "peak_worker_mib": peak,
+        "workers": settings.workers,
     }
 
 
 # Report ----------------------------------------------------------------------------------------------------------
-def verdicts(run: dict[str, Any]) -> list[tuple[str, bool, str]]:
+class Verdict(NamedTuple):
+    target: str
+    met: bool
+    measured: str
+    why: str  # why a missed target is missed, and what would meet it (shown only when missed)
+
+
+# Why a target is missed where it is: the reasons found by profiling the pages (README "Sizing").
+STATUSES_ON_EVERY_VIEW = (
+    "Every view computes each status of the team (person x mandatory item) in Python from four statements of facts "
+    "(memberships, requirements in force, records, versions that demand re-completion), about 5 us per status. A "
+    "status table kept by the writes and the daily job would make the statuses one indexed read."
+)
+
+
+def verdicts(run: dict[str, Any]) -> list[Verdict]:
+    """The targets of one run (database and size): met or not, what was measured and, when missed, why."""
     s = run["scenarios"]
     imported, mixed = run["import"], run["mixed"]
     errors = sum(r["errors"] for r in s.values()) + sum(step["errors"] for step in mixed["steps"])
     errors += imported["reads_alone"]["errors"] + imported["reads_during"]["errors"]
+    hello = s["hello"]["p50_ms"]
     checks = [
-        ("no errors", errors == 0, f"{errors} errors"),
-        (
+        Verdict("no errors", errors == 0, f"{errors} errors", "see the scenarios' examples in the JSON report"),
+        Verdict(
             f"team matrix 12x40 p50 within {TARGETS['team_matrix_12x40_floor_ratio']}x its floor",
             (s["team_matrix_12x40"].get("floor_ratio") or 99) <= TARGETS["team_matrix_12x40_floor_ratio"],
             f"{s['team_matrix_12x40'].get('floor_ratio')}x ({s['team_matrix_12x40']['p50_ms']} ms vs "
             f"{s['team_matrix_12x40'].get('floor_ms')} ms)",
+            STATUSES_ON_EVERY_VIEW + " The floor holds only the slowest of the page's statements.",
         ),
         *(
             [
-                (
+                Verdict(
                     f"team matrix 350x130 p50 under {TARGETS['team_matrix_350x130_p50_ms']:.0f} ms",
                     s["team_matrix_350x130"]["p50_ms"] < TARGETS["team_matrix_350x130_p50_ms"],
                     f"{s['team_matrix_350x130']['p50_ms']} ms (50 of its 350 people per page, all counted)",
+                    "The page shows 50 people but counts and sorts all 350: 45,500 statuses per view. "
+                    + STATUSES_ON_EVERY_VIEW,
                 )
             ]
             if "team_matrix_350x130" in s
             else []
         ),
-        (
+        Verdict(
             f"queries of team matrix and Mein Kompass at most {TARGETS['queries_matrix_and_kompass']}",
             max(s[n].get("queries", 99) for n in ("team_matrix_12x40", "team_matrix_30x60", "kompass"))
             <= TARGETS["queries_matrix_and_kompass"],
             ", ".join(f"{n} {s[n].get('queries')}" for n in ("team_matrix_12x40", "team_matrix_30x60", "kompass")),
+            "Constant in the team's size, but four of them are the facts of the statuses and the pages show more "
+            "than the statuses (the login, the team and its people, dates awaiting confirmation, the trend; news, "
+            "plan and suggestions on Mein Kompass). A status table would make the facts one statement.",
         ),
-        (
+        Verdict(
             f"search p95 under {TARGETS['search_p95_ms']} ms",
             max(s[n]["p95_ms"] for n in SEARCHES) < TARGETS["search_p95_ms"],
             ", ".join(f"{n} {s[n]['p95_ms']}" for n in SEARCHES),
+            f"The request alone (hello-world) takes {hello} ms p50 on this machine. A search page is two index "
+            "statements, the page of 20 results with their facets and a snippet per result cut from the material's "
+            "texts in Python; see the SQL and render columns.",
         ),
-        (
+        Verdict(
             f"statistics p50 under {TARGETS['statistics_p50_ms']} ms",
             s["statistics"]["p50_ms"] < TARGETS["statistics_p50_ms"],
             f"{s['statistics']['p50_ms']} ms",
+            "The figures come from the aggregate tables and are kept per worker (QK_STATISTICS_CACHE_SECONDS); "
+            f"what remains is the request: the hello-world route alone takes {hello} ms p50 here, plus the login "
+            "check and the template.",
         ),
-        (
+        Verdict(
             f"marking done p95 under {TARGETS['mark_done_p95_ms']} ms",
             s["mark_done"]["p95_ms"] < TARGETS["mark_done_p95_ms"],
             f"{s['mark_done']['p95_ms']} ms",
+            "A write in one transaction: the record (in a savepoint against double clicks), the team's counts "
+            "moved by the person's items of the material before and after, the audit entry, the commit (a disk "
+            f"sync) and the check whether a mandatory training is now fulfilled; on top of {hello} ms per request.",
         ),
-        (
+        Verdict(
             f"peak memory per worker under {TARGETS['worker_peak_mib']} MiB",
             run["peak_worker_mib"] < TARGETS["worker_peak_mib"],
             f"{run['peak_worker_mib']} MiB after the pages, {imported['peak_worker_mib']} MiB after the import",
+            "Pages that hold the statuses of thousands of people at once (the department overview of 2,000 "
+            "people, the 350-person team) and the import's preview grow the heap, and CPython keeps freed memory "
+            "for reuse. Streaming those statuses, or the status table, would keep it down.",
         ),
-        (
+        Verdict(
             f"import of {imported['rows']} rows under {TARGETS['import_10000_s']} s",
             imported["apply_s"] < TARGETS["import_10000_s"],
             f"confirmation {imported['apply_s']} s (upload {imported['upload_s']} s, "
             f"preview {imported['preview_s']} s)",
+            "The confirmation compares every row with the people on record, writes the changes and an audit entry "
+            "per change in one transaction, and moves the statistics of the teams concerned.",
         ),
-        (
+        Verdict(
             f"read p99 during the import at most {TARGETS['import_read_p99_factor']}x",
             (imported["read_p99_factor"] or 99) <= TARGETS["import_read_p99_factor"],
             f"{imported['read_p99_factor']}x ({imported['reads_during']['p99_ms']} ms vs "
             f"{imported['reads_alone']['p99_ms']} ms)",
+            f"The import occupies one of the {run['workers']} workers and both cores for seconds; reads that "
+            "arrive meanwhile share the other worker and wait behind each other.",
         ),
     ]
+    timings = run["generated"]["timings"]
+    if run["size"] == "XL" and "statistics_repair_s" in timings:
+        checks.append(
+            Verdict(
+                f"full rebuild of the statistics under {TARGETS['statistics_rebuild_s']:.0f} s",
+                timings["statistics_repair_s"] < TARGETS["statistics_rebuild_s"],
+                f"{timings['statistics_repair_s']} s (flask statistics-rebuild; with 12 past month-ends "
+                f"{timings['statistics_rebuild_s']} s)",
+                "The rebuild computes every person's statuses on every snapshot day in Python (see the team "
+                "matrix); the daily job only adds one day, and a status table would let it count in SQL.",
+            )
+        )
     if run["size"] == "XL" and run.get("ratios_to_s"):
         ratios = run["ratios_to_s"]
         checks.append(
-            (
+            Verdict(
                 f"Mein Kompass and team matrices: XL p50 within {TARGETS['xl_to_s_ratio']}x of S",
                 max(ratios.values()) <= TARGETS["xl_to_s_ratio"],
                 ", ".join(f"{name} {ratio}x" for name, ratio in ratios.items()),
+                "The statements are the same at every size and read by index; what grows is the work per row of "
+                "larger indexes and tables that no longer fit in memory (see the SQL column).",
             )
         )
     return checks
@@ -626,7 +685,8 @@ def markdown(report: dict[str, Any]) -> str:
             "",
             f"{g['size']['people']} people, {g['size']['teams']} teams, {g['size']['materials']} materials, "
             f"{g['completions']} completions; built in {g['timings']['rows_s']} s (rows), search index "
-            f"{g['timings']['search_index_s']} s, statistics rebuild {g['timings']['statistics_rebuild_s']} s; "
+            f"{g['timings']['search_index_s']} s, statistics with 12 past month-ends "
+            f"{g['timings']['statistics_rebuild_s']} s, daily rebuild {g['timings'].get('statistics_repair_s')} s; "
             f"peak worker memory {run['peak_worker_mib']} MiB",
             "",
             "| scenario | rate/s | n | errors | p50 ms | p95 ms | p99 ms | queries | SQL ms | render ms | floor ms | "
@@ -665,8 +725,11 @@ def markdown(report: dict[str, Any]) -> str:
                 "",
                 "p50 as a multiple of size S: " + ", ".join(f"{n} {r}x" for n, r in run["ratios_to_s"].items()),
             ]
-        lines += ["", "| target | met | measured |", "|---|---|---|"]
-        lines += [f"| {name} | {'yes' if met else '**no**'} | {detail} |" for name, met, detail in verdicts(run)]
+        lines += ["", "| target | met | measured | why not |", "|---|---|---|---|"]
+        lines += [
+            f"| {v.target} | {'yes' if v.met else '**no**'} | {v.measured} | {'' if v.met else v.why} |"
+            for v in verdicts(run)
+        ]
     return "\n".join(lines) + "\n"
 
 
@@ -690,6 +753,8 @@ def main(argv: list[str] | None = None) -> int:
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     add_ratios_to_s(runs)
+    for run in runs:
+        run["verdicts"] = [verdict._asdict() for verdict in verdicts(run)]
     report = {
         "started": started.strftime("%Y-%m-%d %H:%M:%S UTC"),
         "settings": {**vars(settings), "results": str(settings.results)},
@@ -700,7 +765,7 @@ def main(argv: list[str] | None = None) -> int:
         "runs": runs,
     }
     soak.write_report(settings.results / f"bench-{started:%Y%m%d-%H%M%S}", report, markdown(report))
-    failed = [run for run in runs if not verdicts(run)[0][1]]  # "no errors"
+    failed = [run for run in runs if not verdicts(run)[0].met]  # "no errors"
     return 1 if failed else 0
 
 

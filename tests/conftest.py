@@ -268,9 +268,11 @@ def redis_url() -> str:
 class QueryCounter:
     def __init__(self) -> None:
         self.statements: list[str] = []
+        self.parameters: list[int] = []  # how many parameters each statement sent
 
     def __call__(self, conn, cursor, statement, parameters, context, executemany) -> None:
         self.statements.append(statement)
+        self.parameters.append(len(parameters or ()))
 
     @property
     def count(self) -> int:

@@ -18,6 +18,7 @@ from quali_kompass.curricula.status import berlin_today
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Person, Team
+from tests.bulk import bulk_members
 from tests.conftest import login
 from tests.factories import MaterialFactory, PersonFactory, RequirementFactory
 
@@ -392,6 +393,22 @@ def test_the_assigned_list_is_paginated(app: Flask, org, material) -> None:
     assert "Seite 1 von 2" in first and "54 Personen" in first
     second = client.get(f"/pflichtschulungen/{requirement_id}?seite=2").text
     assert "Seite 2 von 2" in second and first.count("Zora Zahl") + second.count("Zora Zahl") == 52
+
+
+def test_the_assigned_people_are_chosen_in_the_database_not_sent_as_parameters(
+    app: Flask, org, material, count_queries
+) -> None:
+    # PostgreSQL's driver sends at most 65,535 parameters a statement; an organisation-wide requirement of a federal
+    # deployment has 100,000 people. No statement of the page may grow with them.
+    requirement_id = make_requirement(app, org.admin, material)
+    client = client_as(app, org.admin)
+    with count_queries() as few:
+        assert client.get(f"/pflichtschulungen/{requirement_id}").status_code == 200
+    bulk_members(app, org.dept_a.id, 120, teams=3)
+    with count_queries() as many:
+        page = client.get(f"/pflichtschulungen/{requirement_id}")
+    assert "125 Personen" in page.text  # and the five members of the small organisation's teams
+    assert many.parameters == few.parameters and max(many.parameters) < 20
 
 
 def test_unknown_requirement_is_404(app: Flask, org) -> None:

@@ -533,20 +533,11 @@ def person_items(person_id: int, today: date, material_ids: Collection[int] | No
     return items_for_people([person_id], today, material_ids).get(person_id, [])
 
 
-def statuses_by_requirement(
-    requirements: Sequence[Requirement], today: date
-) -> dict[int, list[tuple[int, Assignment, Status]]]:
-    """For each requirement: (person id, assignment, status) of everyone it is assigned to today, by person id.
-
-    Three statements (memberships, completions, versions) for any number of requirements and people; the rules
-    must be loaded with the requirements. The people are chosen in the database (a subquery), not sent as ids.
-    """
-    result: dict[int, list[tuple[int, Assignment, Status]]] = {requirement.id: [] for requirement in requirements}
-    active = [requirement for requirement in requirements if requirement.rules and in_force(requirement, today)]
-    if not active:
-        return result
+def people_in_scope(requirements: Sequence[Requirement], today: date) -> Select:
+    """The ids of the active people in the scope of any of the requirements today (a subquery for IN: an
+    organisation-wide requirement has more people than a statement may have parameters)."""
     scopes = []
-    for requirement in active:
+    for requirement in requirements:
         if requirement.scope == "team":
             scopes.append(Membership.team_id == requirement.team_id)
         elif requirement.scope == "department":
@@ -560,31 +551,56 @@ def statuses_by_requirement(
         .where(Membership.start_date <= today, or_(Membership.end_date.is_(None), Membership.end_date >= today))
         .where(or_(*scopes))
     )
-    candidates = select(Person.id).where(Person.active.is_(True), Person.id.in_(current))
+    return select(Person.id).where(Person.active.is_(True), Person.id.in_(current))
+
+
+def statuses_by_requirement(
+    requirements: Sequence[Requirement], today: date
+) -> dict[int, list[tuple[int, Assignment, Status]]]:
+    """For each requirement: (person id, assignment, status) of everyone it is assigned to today, by person id.
+
+    Three statements (memberships, completions, versions) for any number of requirements and people; the rules
+    must be loaded with the requirements. The people are chosen in the database (a subquery), not sent as ids.
+    """
+    result: dict[int, list[tuple[int, Assignment, Status]]] = {requirement.id: [] for requirement in requirements}
+    active = [requirement for requirement in requirements if requirement.rules and in_force(requirement, today)]
+    if not active:
+        return result
+    candidates = people_in_scope(active, today)
     due_soon_days = _due_soon_days()
     spans, _ = _load_spans(candidates)
     material_ids = {requirement.material_id for requirement in active}
     completions, _ = _load_completions(candidates, material_ids)
     recompletions = _load_recompletions(material_ids)
-    starts = {person_id: scope_starts(spans[person_id], today) for person_id in sorted(spans)}
+    # Who is in each scope since when, by person id: a team's requirement then looks at its team's people only, not
+    # at everyone the page's organisation-wide requirements bring in.
+    in_scope: dict[tuple[str, int], list[tuple[int, date]]] = defaultdict(list)
+    for person_id in sorted(spans):
+        for key, start in scope_starts(spans[person_id], today).items():
+            in_scope[key].append((person_id, start))
 
     for requirement in active:
         rules = [rule_fact(rule) for rule in requirement.rules]
-        key = scope_key(requirement)
-        for person_id, person_starts in starts.items():
-            start = person_starts.get(key)
-            if start is None:
-                continue
-            assigned_on = max(start, requirement.effective_from)
-            status = status_module.compute(
-                due_soon_days=due_soon_days,
-                today=today,
-                assigned_on=assigned_on,
-                rules=rules,
-                completions=completions.get((person_id, requirement.material_id), ()),
-                recompletions=recompletions.get(requirement.material_id, []),
-            )
-            result[requirement.id].append((person_id, Assignment(requirement, assigned_on), status))
+        material_id, effective_from = requirement.material_id, requirement.effective_from
+        versions = recompletions.get(material_id, ())
+        without_records: dict[date, Status] = {}  # the status of everyone without a record depends on the day only
+        rows = result[requirement.id]
+        for person_id, start in in_scope.get(scope_key(requirement), ()):
+            assigned_on = start if start > effective_from else effective_from
+            records = completions.get((person_id, material_id))
+            status = without_records.get(assigned_on) if not records else None
+            if status is None:
+                status = status_module.compute(
+                    due_soon_days=due_soon_days,
+                    today=today,
+                    assigned_on=assigned_on,
+                    rules=rules,
+                    completions=records or (),
+                    recompletions=versions,
+                )
+                if not records:
+                    without_records[assigned_on] = status
+            rows.append((person_id, Assignment(requirement, assigned_on), status))
     return result
 
 

@@ -185,7 +185,7 @@ def _assigned(requirement: Requirement, today: date) -> list[AssignedRow]:
         select(Person.id, Person.name, Team.name.label("team_name"), Team.id.label("team_id"))
         .outerjoin(Membership, (Membership.person_id == Person.id) & Membership.end_date.is_(None))
         .outerjoin(Team, Team.id == Membership.team_id)
-        .where(Person.id.in_([person_id for person_id, _assignment, _status in statuses]))
+        .where(Person.id.in_(queries.people_in_scope([requirement], today)))
     )
     if not reach.admin:
         people = people.where(Team.id.in_(reach.managed_team_ids))
