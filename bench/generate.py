@@ -28,6 +28,7 @@ from quali_kompass.accounts.passwords import hash_password
 from quali_kompass.catalogue import search_index
 from quali_kompass.catalogue.models import Material, MaterialVersion, Tool, Topic, material_tools
 from quali_kompass.curricula.models import Completion, Requirement, RequirementRule
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team, department_heads, team_leads
 from quali_kompass.statistics import services as statistics
@@ -634,13 +635,13 @@ def generate(database_url: str, size: Size, seed: int = 1) -> dict[str, Any]:
         timings["search_index_s"] = time.perf_counter() - started
 
         started = time.perf_counter()
-        statistics.rebuild(now.date(), 12)
+        statistics.rebuild(berlin_today(), 12)  # the app's day, as the daily job's
         db.session.commit()
         timings["statistics_rebuild_s"] = time.perf_counter() - started
 
         # What the daily repair job (`flask statistics-rebuild`) does: usage and today's snapshot of every team.
         started = time.perf_counter()
-        statistics.rebuild(now.date())
+        statistics.rebuild(berlin_today())
         db.session.commit()
         timings["statistics_repair_s"] = time.perf_counter() - started
         if db.engine.dialect.name == "postgresql":

@@ -7,11 +7,15 @@ import sys
 
 from flask import Flask
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from quali_kompass.catalogue.models import Material
 from quali_kompass.curricula.models import Completion, Requirement
+from quali_kompass.curricula.queries import counts_by_requirement
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Person, Team
+from quali_kompass.statistics import queries as statistics_queries
 from quali_kompass.statistics.models import MaterialUsage, TeamFulfilment
 from tests.conftest import ROOT, login
 
@@ -53,6 +57,11 @@ def test_a_small_organisation_is_built_as_specified_and_the_app_serves_it(app: F
     assert found["material_usage"] > 250  # counted by the app's own rebuild
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TeamFulfilment).where(TeamFulfilment.is_current)) == 6
+        # The counts per requirement kept for the list of mandatory trainings are those computed afresh.
+        every = db.session.scalars(select(Requirement).options(selectinload(Requirement.rules))).all()
+        kept, _counted_at = statistics_queries.requirement_states([r.id for r in every], berlin_today())
+        assert kept == counts_by_requirement(every, berlin_today())
+        assert sum(kept[r.id]["overdue"] + kept[r.id]["done"] for r in every) > 1000  # figures, not zeros
 
     client = app.test_client()
     # Person 1 is the admin and leads the wide team (30 people, 60 mandatory items); person 3 an employee in it.

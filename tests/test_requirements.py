@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 from types import SimpleNamespace
 
@@ -18,6 +19,7 @@ from quali_kompass.curricula.status import berlin_today
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Person, Team
+from quali_kompass.statistics import services as statistics
 from tests.bulk import bulk_members
 from tests.conftest import login
 from tests.factories import MaterialFactory, PersonFactory, RequirementFactory
@@ -409,6 +411,42 @@ def test_the_assigned_people_are_chosen_in_the_database_not_sent_as_parameters(
         page = client.get(f"/pflichtschulungen/{requirement_id}")
     assert "125 Personen" in page.text  # and the five members of the small organisation's teams
     assert many.parameters == few.parameters and max(many.parameters) < 20
+
+
+def listed_counts(page: str, title: str) -> list[str]:
+    """The numbers (done, open, overdue) of the requirement's row on the list."""
+    row = page[page.index(title) :].split("</tr>")[0]
+    return re.findall(r'kern-table__cell--numeric">([^<]*)</td>', row)
+
+
+def test_the_list_reads_todays_counts_moved_by_each_record_and_counts_changed_requirements_afresh(
+    app: Flask, org, material, count_queries
+) -> None:
+    requirement_id = make_requirement(app, org.admin, material, due_days=10)  # the five members are overdue
+    with app.app_context():
+        statistics.refresh(berlin_today())
+        # A record written past the services (by hand, say) is not in the counts until the next count.
+        db.session.add(
+            Completion(person_id=org.employee.id, material_id=material.id, completed_on=berlin_today(), method="self")
+        )
+        db.session.commit()
+    admin = client_as(app, org.admin)
+    with count_queries() as counted:
+        page = admin.get("/pflichtschulungen").text
+    assert counted.count == 5  # without the three statements of counting (tests/test_query_counts.py: 8)
+    assert listed_counts(page, "Datenschutz im Jobcenter") == ["0", "0", "5"]
+    assert "Gezählt am " in page and "Die Seite einer Pflichtschulung zählt jedes Mal neu." in page
+    # A record through the services moves them at once.
+    assert client_as(app, org.other_employee).post(f"/katalog/{material.id}/erledigt").status_code == 302
+    assert listed_counts(admin.get("/pflichtschulungen").text, "Datenschutz im Jobcenter") == ["1", "0", "4"]
+    # A rule change drops the requirement's counts: the list counts it afresh until the next count.
+    response = admin.post(
+        f"/pflichtschulungen/{requirement_id}/regel",
+        data={**form(material), "due_days": "90", "valid_from": (berlin_today() + timedelta(days=1)).isoformat()},
+    )
+    assert response.status_code == 302
+    page = admin.get("/pflichtschulungen").text
+    assert listed_counts(page, "Datenschutz im Jobcenter") == ["2", "0", "3"] and "Gezählt am " not in page
 
 
 def test_unknown_requirement_is_404(app: Flask, org) -> None:

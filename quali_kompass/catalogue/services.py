@@ -16,6 +16,7 @@ from quali_kompass.database import utcnow
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Person
+from quali_kompass.statistics import services as statistics
 
 # Kinds an editor can create in the browser.
 EDITABLE_KINDS = ("guide", "video", "document", "link", "session")
@@ -155,6 +156,8 @@ def publish(
     material.status = "published"
     material.published_at = now
     db.session.flush()
+    if version.recompletion_required:
+        statistics.forget_requirement_states(material_id=material.id)
     record(
         "material_published",
         material,

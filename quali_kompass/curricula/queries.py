@@ -280,6 +280,7 @@ class _Demand:
     for every person and requirement."""
 
     requirement: Requirement
+    requirement_id: int
     material: Material
     material_id: int
     effective_from: date
@@ -298,6 +299,7 @@ def _demands(requirements: Iterable[Requirement]) -> dict[tuple[str, int], list[
         by_scope[scope_key(requirement)].append(
             _Demand(
                 requirement,
+                requirement.id,
                 requirement.material,
                 requirement.material_id,
                 requirement.effective_from,
@@ -385,13 +387,18 @@ class _Day:
         )
 
 
-def _items_on(on: _Day, person_id: int) -> list[PersonItem]:
-    """A person's mandatory items on the day, one per material with the most urgent status (unsorted, pure)."""
+def _items_on(on: _Day, person_id: int, states: Counter | None = None) -> list[PersonItem]:
+    """A person's mandatory items on the day, one per material with the most urgent status (unsorted, pure).
+
+    With ``states``, each requirement's own status (before they are merged per material) is counted there too,
+    by (requirement id, state)."""
     by_material: dict[int, list[tuple[_Demand, date, Status]]] = {}
     for key, start in scope_starts(on.facts.spans.get(person_id, ()), on.day).items():
         for demand in on.demands.get(key, ()):
             assigned_on = start if start > demand.effective_from else demand.effective_from
             entry = (demand, assigned_on, on.status(person_id, demand, assigned_on))
+            if states is not None:
+                states[(demand.requirement_id, entry[2].state)] += 1
             entries = by_material.get(demand.material_id)
             if entries is None:
                 by_material[demand.material_id] = [entry]
@@ -467,8 +474,11 @@ def team_on(spans: Iterable[MembershipSpan], day: date) -> int | None:
     return max(covering, key=lambda span: span.start).team_id if covering else None
 
 
-def fulfilment_by_team(person_ids: Sequence[int], days: Sequence[date]) -> dict[tuple[int, date], list[int]]:
-    """Per (team id, day): [people, applicable, fulfilled] of the people who belonged to the team on that day.
+def fulfilment_by_team(
+    person_ids: Sequence[int], days: Sequence[date], states: Counter | None = None
+) -> dict[tuple[int, date], list[int]]:
+    """Per (team id, day): [people, applicable, fulfilled] of the people who belonged to the team on that day; with
+    ``states``, also how many of them are in each state per requirement on the last day (see ``_items_on``).
 
     A person counts in ``team_on`` that day, with the items as they stood then: the requirements in force that
     day, the memberships and the completions up to it, so that a team's figures never include a member's time in
@@ -485,13 +495,14 @@ def fulfilment_by_team(person_ids: Sequence[int], days: Sequence[date]) -> dict[
             continue
         facts = loaded[0]
         on_days = [_Day(facts, day, due_soon_days) for day in days]
+        last = on_days[-1]
         for person_id in facts.active:
             spans = facts.spans.get(person_id, ())
             for on in on_days:
                 team_id = team_on(spans, on.day)
                 if team_id is None:
                     continue
-                items = _items_on(on, person_id)
+                items = _items_on(on, person_id, states if on is last else None)
                 counts = tally[(team_id, on.day)]
                 counts[0] += 1
                 counts[1] += len(items)
@@ -499,33 +510,43 @@ def fulfilment_by_team(person_ids: Sequence[int], days: Sequence[date]) -> dict[
     return dict(tally)
 
 
+class FulfilmentChange(NamedTuple):
+    """What records just written change on a day (see ``fulfilment_change``)."""
+
+    teams: dict[int, tuple[int, int]]  # team id: (more items applicable, more fulfilled)
+    states: Counter  # (requirement id, state): how many more people are in it (negative: fewer)
+
+
 def fulfilment_change(
     person_ids: Sequence[int], day: date, changed: Collection[int], material_ids: Collection[int]
-) -> dict[int, tuple[int, int]]:
+) -> FulfilmentChange:
     """Per team (see ``team_on``): how many more items of these people applied and were fulfilled on ``day`` with
-    the records ``changed`` (just added or just reset, flushed; of ``material_ids``) than without them. Only the
-    items of those materials can differ, so only they are computed: four small statements for the few people of a
-    write, instead of counting their whole teams again."""
-    change: dict[int, tuple[int, int]] = {}
+    the records ``changed`` (just added or just reset, flushed; of ``material_ids``) than without them; and per
+    requirement and state, how many more of them are in it. Only the items of those materials can differ, so only
+    they are computed: four small statements for the few people of a write, instead of counting their whole teams
+    again."""
+    change = FulfilmentChange({}, Counter())
     loaded = _load_facts(list(dict.fromkeys(person_ids)), day, day, changed, material_ids)
     if loaded is None:
         return change
     now, before = loaded
     due_soon_days = _due_soon_days()
     on_now, on_before = _Day(now, day, due_soon_days), _Day(before, day, due_soon_days)
+    states_before: Counter = Counter()
     for person_id in now.active:
         team_id = team_on(now.spans.get(person_id, ()), day)
         if team_id is None:
             continue
-        after_items = _items_on(on_now, person_id)
-        before_items = _items_on(on_before, person_id)
-        applicable, fulfilled = change.get(team_id, (0, 0))
-        change[team_id] = (
+        after_items = _items_on(on_now, person_id, change.states)
+        before_items = _items_on(on_before, person_id, states_before)
+        applicable, fulfilled = change.teams.get(team_id, (0, 0))
+        change.teams[team_id] = (
             applicable + len(after_items) - len(before_items),
             fulfilled
             + sum(item.status.fulfilled for item in after_items)
             - sum(item.status.fulfilled for item in before_items),
         )
+    change.states.subtract(states_before)
     return change
 
 

@@ -22,6 +22,7 @@ from quali_kompass.curricula.status import STATES, berlin_today
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team
+from quali_kompass.statistics import queries as statistics_queries
 from quali_kompass.web import ListPage, show_refusal
 
 PER_PAGE = 50
@@ -78,7 +79,12 @@ def requirement_list() -> str:
     page = db.paginate(statement, page=number, per_page=PER_PAGE, error_out=False)
     if not page.items and page.total:  # past the last page: the last page
         page = db.paginate(statement, page=page.pages, per_page=PER_PAGE)
-    counts = queries.counts_by_requirement([r for r in page.items if _is_active(r, today)], today)
+    # Today's counts kept by the statistics (an organisation-wide requirement has up to 100,000 people); those
+    # without (new today, or changed) are counted now.
+    active = [requirement.id for requirement in page.items if _is_active(requirement, today)]
+    counts, counted_at = statistics_queries.requirement_states(active, today) if active else ({}, None)
+    uncounted = [requirement for requirement in page.items if requirement.id in active and requirement.id not in counts]
+    counts |= queries.counts_by_requirement(uncounted, today)
     rows = [
         (
             requirement,
@@ -95,6 +101,7 @@ def requirement_list() -> str:
         scope_filters=_scope_filters(),
         today=today,
         count_labels=rendering.COUNT_LABELS,
+        counted_at=counted_at,
     )
 
 

@@ -22,6 +22,7 @@ from quali_kompass.curricula.status import berlin_today
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Person, Team, department_heads, team_leads
+from quali_kompass.statistics import services as statistics
 
 DUE_DAYS_RANGE = (1, 3650)
 RECERT_MONTHS_RANGE = (1, 120)
@@ -369,6 +370,7 @@ def change_rule(
     new_rule = RequirementRule(valid_from=valid_from, created_by_id=actor.id, **_rule_details(checked))
     requirement.rules.append(new_rule)
     db.session.flush()
+    statistics.forget_requirement_states([requirement.id])
     record(
         "requirement_rule_changed",
         requirement,
@@ -396,6 +398,7 @@ def end(actor: Person, requirement: Requirement, ended_on: date | None = None) -
     _check_day(ended_on, today, "ended_on")
     requirement.ended_on = ended_on
     db.session.flush()
+    statistics.forget_requirement_states([requirement.id])
     record(
         "requirement_ended", requirement, actor=actor, label=_audit_label(requirement), ended_on=ended_on.isoformat()
     )

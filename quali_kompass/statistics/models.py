@@ -6,17 +6,19 @@ way, since statuses change with time alone (due dates pass, completions expire):
 day, written by the daily ``statistics-refresh`` for every team and, on each completion write, for the person's
 team. Only one row per team and month is kept, the newest, so that the table stays at teams × months rows: the
 last snapshot of a past month stands for its end, and the team's newest row is marked ``is_current``. When a month
-is over, the refresh sums its rows into ``organisation_fulfilment``, the trend's points.
+is over, the refresh sums its rows into ``organisation_fulfilment``, the trend's points. ``requirement_states``
+holds, per requirement, how many people are in each state: counted by the same daily refresh and moved by each
+completion write, so that the list of mandatory trainings need not compute the statuses of a whole organisation.
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, datetime
 
 from sqlalchemy import Boolean, Date, ForeignKey, Index, Integer, text
 from sqlalchemy.orm import Mapped, mapped_column
 
-from quali_kompass.database import Base
+from quali_kompass.database import Base, UTCDateTime
 
 # Figures about fewer people are not shown ("zu wenige Personen"), so that no one can be singled out.
 MINIMUM_PEOPLE = 5
@@ -70,4 +72,25 @@ class OrganisationFulfilment(Base):
     fulfilled: Mapped[int] = mapped_column(Integer)
 
 
-__all__ = ["MINIMUM_PEOPLE", "MaterialUsage", "OrganisationFulfilment", "TeamFulfilment"]
+class RequirementStates(Base):
+    """How many of the people a requirement was assigned to on ``day`` were in each state (curricula.status.STATES).
+
+    Written for every requirement with people by the daily refresh; a completion written later that day moves the
+    counts of its requirements. Moves, new people and changed rules reach them with the next refresh; a rule change
+    or lifting deletes the row, so that the list counts that requirement afresh until then.
+    """
+
+    __tablename__ = "requirement_states"
+
+    requirement_id: Mapped[int] = mapped_column(ForeignKey("requirement.id", ondelete="CASCADE"), primary_key=True)
+    day: Mapped[date] = mapped_column(Date)
+    counted_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    overdue: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    expired: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    due_soon: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    renewal_due: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    open: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    done: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+
+
+__all__ = ["MINIMUM_PEOPLE", "MaterialUsage", "OrganisationFulfilment", "RequirementStates", "TeamFulfilment"]

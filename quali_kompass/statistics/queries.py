@@ -6,15 +6,17 @@ None of them touches the completion records, so the page takes the same few stat
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlalchemy import and_, func, select
 
 from quali_kompass.catalogue.models import Material, Tool, Topic, material_tools
+from quali_kompass.curricula.status import STATES
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Team
-from quali_kompass.statistics.models import MaterialUsage, OrganisationFulfilment, TeamFulfilment
+from quali_kompass.statistics.models import MaterialUsage, OrganisationFulfilment, RequirementStates, TeamFulfilment
 
 TOP_MATERIALS = 10
 PUBLISHED = Material.status == "published"
@@ -160,3 +162,17 @@ def past_months(today: date, months: int, team_id: int | None = None) -> list[Ta
         statement = statement.where(TeamFulfilment.team_id == team_id)
     rows = db.session.execute(statement).all()
     return [Tally(team_id or 0, "", people, applicable, fulfilled, day) for day, people, applicable, fulfilled in rows]
+
+
+def requirement_states(
+    requirement_ids: Collection[int], today: date
+) -> tuple[dict[int, dict[str, int]], datetime | None]:
+    """Today's counts per state of those requirements that have them (``RequirementStates``), and when they were
+    counted (None if none has); one statement."""
+    rows = db.session.scalars(
+        select(RequirementStates).where(
+            RequirementStates.requirement_id.in_(list(requirement_ids)), RequirementStates.day == today
+        )
+    ).all()
+    counts = {row.requirement_id: {state: getattr(row, state) for state in STATES} for row in rows}
+    return counts, min((row.counted_at for row in rows), default=None)

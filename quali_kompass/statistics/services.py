@@ -7,18 +7,20 @@ daily snapshot of every team; ``rebuild`` recomputes everything from the records
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections import Counter
+from collections.abc import Collection, Iterable, Sequence
 from datetime import date, timedelta
 
 from sqlalchemy import bindparam, case, delete, func, insert, literal, or_, select, true, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from quali_kompass.curricula.models import Completion
+from quali_kompass.curricula.models import Completion, Requirement
 from quali_kompass.curricula.queries import fulfilment_by_team, fulfilment_change
-from quali_kompass.curricula.status import berlin_today
+from quali_kompass.curricula.status import STATES, berlin_today
+from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Membership, Person, Team
-from quali_kompass.statistics.models import MaterialUsage, OrganisationFulfilment, TeamFulfilment
+from quali_kompass.statistics.models import MaterialUsage, OrganisationFulfilment, RequirementStates, TeamFulfilment
 
 
 # Material usage ----------------------------------------------------------------------------------------------------
@@ -164,8 +166,9 @@ def refresh_teams_of(person_ids: Iterable[int], today: date | None = None, chang
     those records make to their people's items (``fulfilment_change``: the few people of the write, not the whole
     team); a team without one is counted afresh from its members. The teams are locked before the records are read
     (on PostgreSQL; SQLite has one writer anyway), so that of two parallel writes in a team the second waits and
-    then counts the first one's record too. Moves, new people and changed requirements reach the snapshot with the
-    next daily ``refresh``.
+    then counts the first one's record too. The same difference moves today's counts of the requirements
+    (``requirement_states``). Moves, new people and changed requirements reach the snapshot with the next daily
+    ``refresh``.
     """
     today = today or berlin_today()
     person_ids = list(person_ids)
@@ -188,7 +191,8 @@ def refresh_teams_of(person_ids: Iterable[int], today: date | None = None, chang
         change = fulfilment_change(
             person_ids, today, frozenset(c.id for c in changed), {c.material_id for c in changed}
         )
-        for team_id, (applicable, fulfilled) in change.items():
+        _move_requirement_states(today, change.states)
+        for team_id, (applicable, fulfilled) in change.teams.items():
             if team_id in todays and (applicable or fulfilled):
                 db.session.execute(
                     update(TeamFulfilment)
@@ -248,6 +252,48 @@ def close_months(first: date, before: date) -> int:
     return len(months)
 
 
+# Requirement states --------------------------------------------------------------------------------------------
+def _store_requirement_states(today: date, states: Counter) -> None:
+    """Replace every requirement's counts by today's (``states``: (requirement id, state) -> people)."""
+    rows: dict[int, dict] = {}
+    counted_at = utcnow()
+    for (requirement_id, state), people in states.items():
+        row = rows.setdefault(
+            requirement_id,
+            {"requirement_id": requirement_id, "day": today, "counted_at": counted_at} | dict.fromkeys(STATES, 0),
+        )
+        row[state] = people
+    db.session.execute(delete(RequirementStates))
+    if rows:
+        db.session.execute(insert(RequirementStates), [rows[key] for key in sorted(rows)])
+    db.session.flush()
+
+
+def _move_requirement_states(today: date, change: Counter) -> None:
+    """Add a write's change of people per (requirement id, state) to today's counts; one statement a requirement."""
+    by_requirement: dict[int, dict[str, int]] = {}
+    for (requirement_id, state), delta in change.items():
+        if delta:
+            by_requirement.setdefault(requirement_id, {})[state] = delta
+    table = RequirementStates.__table__
+    for requirement_id, deltas in sorted(by_requirement.items()):
+        db.session.execute(
+            update(table)
+            .where(table.c.requirement_id == requirement_id, table.c.day == today)
+            .values({state: _not_below_zero(table.c[state] + delta) for state, delta in deltas.items()})
+        )
+
+
+def forget_requirement_states(requirement_ids: Collection[int] = (), material_id: int | None = None) -> None:
+    """Drop the counts of requirements whose rule or end changed (or all of a material of which a version demands
+    re-completion): the list counts them afresh until the next refresh."""
+    if requirement_ids:
+        db.session.execute(delete(RequirementStates).where(RequirementStates.requirement_id.in_(list(requirement_ids))))
+    if material_id is not None:
+        of_material = select(Requirement.id).where(Requirement.material_id == material_id)
+        db.session.execute(delete(RequirementStates).where(RequirementStates.requirement_id.in_(of_material)))
+
+
 def refresh(today: date, backfill_months: int = 0) -> dict[str, int]:
     """Write today's snapshot of every team (replacing this month's), and with ``backfill_months`` the snapshots
     of that many past month-ends as they stood then (so that the trend exists right after installation).
@@ -256,7 +302,9 @@ def refresh(today: date, backfill_months: int = 0) -> dict[str, int]:
     """
     people = db.session.scalars(select(Person.id).where(Person.active.is_(True)).order_by(Person.id)).all()
     days = [*month_ends(today, backfill_months), today]
-    tally = fulfilment_by_team(people, days)
+    states: Counter = Counter()
+    tally = fulfilment_by_team(people, days, states)
+    _store_requirement_states(today, states)
     written = {"teams": _store(today, tally, None, current=True), "past_rows": 0}
     for day in days[:-1]:
         written["past_rows"] += _store(day, tally, None, current=False)
