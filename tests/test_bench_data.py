@@ -6,7 +6,7 @@ import dataclasses
 import sys
 
 from flask import Flask
-from sqlalchemy import func, select
+from sqlalchemy import func, inspect, select
 from sqlalchemy.orm import selectinload
 
 from quali_kompass.catalogue.models import Material
@@ -57,6 +57,10 @@ def test_a_small_organisation_is_built_as_specified_and_the_app_serves_it(app: F
     assert found["material_usage"] > 250  # counted by the app's own rebuild
     with app.app_context():
         assert db.session.scalar(select(func.count()).select_from(TeamFulfilment).where(TeamFulfilment.is_current)) == 6
+        # The foreign keys the bulk load set aside on PostgreSQL are back, checked.
+        for model in (Person, Completion):
+            names = {key["name"] for key in inspect(db.engine).get_foreign_keys(model.__tablename__)}
+            assert names == {constraint.name for constraint in model.__table__.foreign_key_constraints}
         # The counts per requirement kept for the list of mandatory trainings are those computed afresh.
         every = db.session.scalars(select(Requirement).options(selectinload(Requirement.rules))).all()
         kept, _counted_at = statistics_queries.requirement_states([r.id for r in every], berlin_today())
