@@ -505,6 +505,7 @@ def bench_one(kind: str, size_name: str, settings: argparse.Namespace, folder: P
             imported["peak_worker_mib"] = peak_rss_mib(server.pid)
         finally:
             soak.stop_gunicorn(server)
+        server_errors = server_error_lines(log)
     hello = results["hello"]["p50_ms"]
     for result in results.values():
         if "queries" in result:
@@ -520,7 +521,15 @@ def bench_one(kind: str, size_name: str, settings: argparse.Namespace, folder: P
         "import": imported,
         "peak_worker_mib": peak,
         "workers": settings.workers,
+        "server_errors": server_errors,
     }
+
+
+def server_error_lines(log: Path, keep: int = 5) -> list[str]:
+    """The server log's last error lines (the log goes with the run's temporary folder), for the report."""
+    lines = log.read_text(encoding="utf-8", errors="replace").splitlines()
+    errors = [line for line in lines if '"level": "error"' in line or "Traceback" in line]
+    return [line[:2000] for line in errors[-keep:]]
 
 
 # Report ----------------------------------------------------------------------------------------------------------
@@ -547,7 +556,13 @@ def verdicts(run: dict[str, Any]) -> list[Verdict]:
     errors += imported["reads_alone"]["errors"] + imported["reads_during"]["errors"]
     hello = s["hello"]["p50_ms"]
     checks = [
-        Verdict("no errors", errors == 0, f"{errors} errors", "see the scenarios' examples in the JSON report"),
+        Verdict(
+            "no errors",
+            errors == 0,
+            f"{errors} errors",
+            "the server's last error lines are in the JSON report (server_errors), the answers in the scenarios' "
+            "examples",
+        ),
         Verdict(
             f"team matrix 12x40 p50 within {TARGETS['team_matrix_12x40_floor_ratio']}x its floor",
             (s["team_matrix_12x40"].get("floor_ratio") or 99) <= TARGETS["team_matrix_12x40_floor_ratio"],

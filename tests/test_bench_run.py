@@ -40,7 +40,7 @@ def test_the_benchmark_measures_every_scenario_against_its_floor(
         assert measured["errors"] == 0, (name, measured)
         if name not in ("hello", "mark_done"):
             assert measured["queries"] > 0 and measured["floor_ms"] > 0 and measured["floor_ratio"] > 0, name
-    assert result["peak_worker_mib"] > 20
+    assert result["peak_worker_mib"] > 20 and result["server_errors"] == []
     # the mixed load climbed its steps without errors; the import went through while reads continued
     assert [step["rate"] for step in result["mixed"]["steps"]] == [4]
     assert all(step["errors"] == 0 and step["count"] > 0 for step in result["mixed"]["steps"])
@@ -84,3 +84,10 @@ def test_the_benchmark_measures_every_scenario_against_its_floor(
     assert f"| **no** | 99.0 ms | {marking.why} |" in report
     assert "| no errors | yes | 0 errors |  |" in report
     assert "Import of 120 rows (45 new people)" in text and "| actions/s |" in text
+
+
+def test_the_report_keeps_the_servers_last_errors(tmp_path: Path) -> None:
+    log = tmp_path / "gunicorn.log"
+    lines = [f'{{"level": "error", "message": "Fehler {n}"}}' for n in range(7)]
+    log.write_text("\n".join(['{"level": "info", "message": "GET /"}', *lines, "Traceback (most recent call last):"]))
+    assert run.server_error_lines(log) == [*lines[-4:], "Traceback (most recent call last):"]

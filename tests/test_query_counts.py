@@ -71,11 +71,12 @@ PAGES = [
     ("editor", "/redaktion/themen/{topic}", 5),
     ("editor", "/redaktion/werkzeuge", 3),
     ("editor", "/redaktion/werkzeuge/{tool}", 3),
-    # one page of requirements and their number; today's counts kept by the statistics (1; statistics.queries) and,
+    # one page of requirement ids and their number, the page's requirements with their rules (2; requirements.
+    # with_details); today's counts kept by the statistics (1; statistics.queries) and,
     # for the page's requirements without (here: all), their counting in three statements together
     # (queries.counts_by_requirement)
-    ("admin", "/pflichtschulungen", 8),
-    ("lead", "/pflichtschulungen", 10),  # what the lead may see and manage: two statements
+    ("admin", "/pflichtschulungen", 9),
+    ("lead", "/pflichtschulungen", 11),  # what the lead may see and manage: two statements
     ("admin", "/pflichtschulungen/{requirement}", 7),
     ("lead", "/pflichtschulungen/{requirement}", 9),  # what the lead may see and manage: two statements
     ("lead", "/nachweise/person/{employee}", 7),

@@ -79,11 +79,12 @@ def requirement_list() -> str:
     page = db.paginate(statement, page=number, per_page=PER_PAGE, error_out=False)
     if not page.items and page.total:  # past the last page: the last page
         page = db.paginate(statement, page=page.pages, per_page=PER_PAGE)
+    shown = requirements.with_details(page.items)
     # Today's counts kept by the statistics (an organisation-wide requirement has up to 100,000 people); those
     # without (new today, or changed) are counted now.
-    active = [requirement.id for requirement in page.items if _is_active(requirement, today)]
+    active = [requirement.id for requirement in shown if _is_active(requirement, today)]
     counts, counted_at = statistics_queries.requirement_states(active, today) if active else ({}, None)
-    uncounted = [requirement for requirement in page.items if requirement.id in active and requirement.id not in counts]
+    uncounted = [requirement for requirement in shown if requirement.id in active and requirement.id not in counts]
     counts |= queries.counts_by_requirement(uncounted, today)
     rows = [
         (
@@ -91,7 +92,7 @@ def requirement_list() -> str:
             rendering.grouped_counts(counts.get(requirement.id, {})),
             requirements.can_manage(current_user, requirement),
         )
-        for requirement in page.items
+        for requirement in shown
     ]
     return render_template(
         "curricula/requirements.html",

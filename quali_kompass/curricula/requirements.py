@@ -140,17 +140,14 @@ def can_view(person: Person, requirement: Requirement) -> bool:
 
 
 def visible_requirements(person: Person) -> Select:
-    """The requirements the person may see, with what their pages show loaded; active first, then by title."""
+    """The ids of the requirements the person may see, active first, then by title.
+
+    Ids only: a federal organisation has about 90,000 requirements, and sorting them with their materials' whole
+    rows took PostgreSQL 0.4 s; ``with_details`` loads the page's requirements afterwards."""
     person_reach = reach(person)
     statement = (
-        select(Requirement)
-        .join(Requirement.material)
-        .options(
-            joinedload(Requirement.material),
-            joinedload(Requirement.department),
-            joinedload(Requirement.team).joinedload(Team.department),
-            selectinload(Requirement.rules),
-        )
+        select(Requirement.id)
+        .join(Material, Material.id == Requirement.material_id)
         .order_by(Requirement.ended_on.is_not(None), Material.title, Requirement.id)
     )
     if person_reach.admin:
@@ -162,6 +159,24 @@ def visible_requirements(person: Person) -> Select:
     if person_reach.managed_team_ids or person_reach.managed_department_ids:
         conditions.append(Requirement.scope == "organisation")
     return statement.where(or_(*conditions) if conditions else true())
+
+
+def with_details(requirement_ids: list[int]) -> list[Requirement]:
+    """The requirements of these ids in this order, with what the list shows loaded (two statements)."""
+    if not requirement_ids:
+        return []
+    loaded = db.session.scalars(
+        select(Requirement)
+        .where(Requirement.id.in_(requirement_ids))
+        .options(
+            joinedload(Requirement.material),
+            joinedload(Requirement.department),
+            joinedload(Requirement.team).joinedload(Team.department),
+            selectinload(Requirement.rules),
+        )
+    ).unique()
+    by_id = {requirement.id: requirement for requirement in loaded}
+    return [by_id[requirement_id] for requirement_id in requirement_ids]
 
 
 # Rules ------------------------------------------------------------------------------------------------------------
