@@ -180,7 +180,7 @@ def load_demo(people_per_team: int = 7) -> list[tuple[str, str, str]]:
     names = [f"{first} {last}" for first in FIRST_NAMES for last in LAST_NAMES]
     rng.shuffle(names)
     taken: set[str] = set()
-    start = date.today() - timedelta(days=400)
+    start = berlin_today() - timedelta(days=400)
     members: dict[str, list[Person]] = {}
     teams: dict[str, Team] = {}
     heads: dict[str, Person] = {}

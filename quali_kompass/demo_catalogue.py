@@ -21,6 +21,7 @@ from quali_kompass.catalogue.models import (
     Topic,
 )
 from quali_kompass.catalogue.sessions import berlin_to_utc
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.demo_media import MEDIA_DIR, manifest
 from quali_kompass.extensions import db
@@ -730,7 +731,7 @@ class _Catalogue:
             status=status,
             contact_name=self.editor.name,
             contact_email=self.editor.email,
-            last_reviewed=date.today() - timedelta(days=30 + index * 11 % 400),
+            last_reviewed=berlin_today() - timedelta(days=30 + index * 11 % 400),
             created_by_id=self.editor.id,
         )
         if status != "draft":
@@ -914,7 +915,7 @@ def load_demo_sessions(catalogue: _Catalogue) -> int:
     for title, topic, tools, departments, minutes, level, source, summary, place, online_url, dates in SESSIONS:
         material = catalogue.material("session", title, topic, tools, departments, minutes, level, source, summary)
         for days, start, end, capacity, registered in dates:
-            day = _workday(date.today() + timedelta(days=days))
+            day = _workday(berlin_today() + timedelta(days=days))
             material.session_dates.append(
                 SessionDate(
                     starts_at=berlin_to_utc(day, start),

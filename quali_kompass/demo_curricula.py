@@ -15,6 +15,7 @@ from sqlalchemy.orm import selectinload
 
 from quali_kompass.catalogue.models import Material, SessionDate, SessionRegistration
 from quali_kompass.curricula.models import Completion, PlanItem, Requirement, RequirementRule
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team
 
@@ -75,7 +76,7 @@ def _noon(day: date) -> datetime:
 
 def load_demo_curricula(admin: Person, today: date | None = None) -> dict[str, int]:
     """Add requirements, completions and plan items to the session; return how many of each."""
-    today = today or date.today()
+    today = today or berlin_today()
     rng = random.Random(SEED)  # nosec B311  # seeded for reproducible demo data, never for secrets
     since = today - timedelta(days=400)  # when the demo organisation started
     titles = {title for title, _ in ORGANISATION}

@@ -8,6 +8,7 @@ from flask import Flask
 from sqlalchemy import insert
 
 from quali_kompass.curricula.models import Completion
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team
@@ -27,7 +28,7 @@ def bulk_members(app: Flask, department_id: int, people: int, teams: int = 1, pr
                 for n in range(people)
             ],
         ).all()
-        since = date.today() - timedelta(days=30)
+        since = berlin_today() - timedelta(days=30)
         db.session.execute(
             insert(Membership),
             [
@@ -48,7 +49,7 @@ def bulk_completions(app: Flask, person_ids: list[int], material_id: int, comple
                 {
                     "person_id": person_id,
                     "material_id": material_id,
-                    "completed_on": completed_on or date.today(),
+                    "completed_on": completed_on or berlin_today(),
                     "method": "self",
                     "recorded_at": utcnow(),
                     "recorded_by_id": person_id,

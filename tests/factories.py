@@ -12,6 +12,7 @@ from sqlalchemy import select
 from quali_kompass.accounts.passwords import hash_password
 from quali_kompass.catalogue.models import Material, MaterialVersion, Tool, Topic
 from quali_kompass.curricula.models import Completion, Requirement, RequirementRule
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team
@@ -60,7 +61,7 @@ class PersonFactory(Base):
     @factory.post_generation
     def team(self, create, team, **kwargs):
         if team is not None:
-            since = kwargs.get("since", date.today() - timedelta(days=30))
+            since = kwargs.get("since", berlin_today() - timedelta(days=30))
             db.session.add(Membership(person=self, team=team, start_date=since))
             db.session.flush()
 
@@ -133,7 +134,7 @@ class RequirementFactory(Base):
     )
     department = None
     team = None
-    effective_from = factory.LazyFunction(lambda: date.today() - timedelta(days=365))
+    effective_from = factory.LazyFunction(lambda: berlin_today() - timedelta(days=365))
     ended_on = None
 
     @factory.post_generation

@@ -5,7 +5,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -16,6 +16,7 @@ from quali_kompass.accounts.services import create_reset_token
 from quali_kompass.catalogue import files
 from quali_kompass.catalogue.models import GuideStep, Material, MaterialVersion, SessionDate, Tool, Topic
 from quali_kompass.curricula.models import Completion, PlanItem, Requirement, RequirementRule
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.feedback.models import MaterialFeedback
@@ -116,7 +117,7 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
         completion = Completion(
             person_id=org.employee.id,
             material=material,
-            completed_on=date.today() - timedelta(days=3),
+            completed_on=berlin_today() - timedelta(days=3),
             method="recorded",
             note="Schulung beim Träger",
             recorded_by_id=org.admin.id,
@@ -130,8 +131,8 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
             material=material,
             scope="department",
             department_id=org.dept_a.id,
-            effective_from=date.today() - timedelta(days=30),
-            rules=[RequirementRule(valid_from=date.today() - timedelta(days=30), due_kind="days", due_days=30)],
+            effective_from=berlin_today() - timedelta(days=30),
+            rules=[RequirementRule(valid_from=berlin_today() - timedelta(days=30), due_kind="days", due_days=30)],
         )
         db.session.add(requirement)
         # A notification of the employee's: marking it read is open to everyone and changes only one's own.
@@ -156,8 +157,8 @@ def sample_url_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
             title="Bedarf E-Akte und Videoberatung",
             department_id=org.dept_a.id,
             state="open",
-            opens_on=date.today() - timedelta(days=1),
-            closes_on=date.today() + timedelta(days=14),
+            opens_on=berlin_today() - timedelta(days=1),
+            closes_on=berlin_today() + timedelta(days=14),
             items=[
                 SurveyItem(position=1, label="E-Akte", topic=material.topic),
                 SurveyItem(position=2, label=tool.name, tool=tool),

@@ -17,6 +17,21 @@ import generate  # bench/ is a folder of scripts, not a package
 import run
 
 
+def report_of(result: dict, settings: argparse.Namespace) -> str:
+    """The Markdown report of one run, as ``make bench`` writes it."""
+    machine = {"os": "Linux", "cpus": 2}
+    return run.markdown(
+        {
+            "started": "now",
+            "settings": vars(settings),
+            "python": "3",
+            "gunicorn": "x",
+            "machine": machine,
+            "runs": [result],
+        }
+    )
+
+
 def test_the_benchmark_measures_every_scenario_against_its_floor(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -47,16 +62,7 @@ def test_the_benchmark_measures_every_scenario_against_its_floor(
     imported = result["import"]
     assert imported["rows"] == 120 and imported["new_people"] == 120 - 75 and imported["apply_s"] > 0
     assert imported["reads_during"]["count"] > 0 and imported["reads_during"]["errors"] == 0
-    text = run.markdown(
-        {
-            "started": "now",
-            "settings": vars(settings),
-            "python": "3",
-            "gunicorn": "x",
-            "machine": {"os": "Linux", "cpus": 2},
-            "runs": [result],
-        }
-    )
+    text = report_of(result, settings)
     assert "| team_matrix_12x40 |" in text and "| target | met | measured | why not |" in text
     assert "daily rebuild" in text and result["generated"]["timings"]["statistics_repair_s"] > 0
 
@@ -71,16 +77,7 @@ def test_the_benchmark_measures_every_scenario_against_its_floor(
     rebuild = found["full rebuild of the statistics under 60 s"]
     assert not rebuild.met and rebuild.measured.startswith("75.0 s")
     assert found["no errors"].met
-    report = run.markdown(
-        {
-            "started": "now",
-            "settings": vars(settings),
-            "python": "3",
-            "gunicorn": "x",
-            "machine": {"os": "Linux", "cpus": 2},
-            "runs": [missed],
-        }
-    )
+    report = report_of(missed, settings)
     assert f"| **no** | 99.0 ms | {marking.why} |" in report
     assert "| no errors | yes | 0 errors |  |" in report
     assert "Import of 120 rows (45 new people)" in text and "| actions/s |" in text

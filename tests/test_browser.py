@@ -16,6 +16,7 @@ import pytest
 from playwright.sync_api import Browser, BrowserContext, Page, sync_playwright
 
 from quali_kompass import create_app
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.extensions import db
 from tests.access import ROLES
 from tests.browser_support import (
@@ -993,7 +994,7 @@ def test_editor_sends_a_survey_an_employee_answers_by_keyboard_and_results_stay_
 ) -> None:
     """A needs survey in the browser: refused without topics, created, sent, answered with the keyboard only,
     ended — and with a single respondent its results stay hidden. Every page passes axe."""
-    from datetime import date, timedelta
+    from datetime import timedelta
 
     title = "Bedarfsabfrage Browser-Test"
     problems: list[str] = []
@@ -1007,7 +1008,7 @@ def test_editor_sends_a_survey_an_employee_answers_by_keyboard_and_results_stay_
     problems += axe_violations(editor, "new survey form")
     editor.get_by_label("Titel").fill(title)
     editor.get_by_label("Fachbereich").select_option(label="Leistungsgewährung")
-    editor.get_by_label("Antworten möglich bis einschließlich").fill((date.today() + timedelta(days=14)).isoformat())
+    editor.get_by_label("Antworten möglich bis einschließlich").fill((berlin_today() + timedelta(days=14)).isoformat())
     submit(editor, "Als Entwurf speichern")
     assert "Bitte wählen Sie mindestens ein Thema oder Werkzeug." in editor.content()
     problems += axe_violations(editor, "new survey form with an error")

@@ -294,7 +294,7 @@ def test_lead_records_an_earlier_completion_with_the_version_of_that_day(app: Fl
 @pytest.mark.parametrize(
     ("overrides", "message"),
     [
-        ({"completed_on": (date.today() + timedelta(days=2)).isoformat()}, "Das Datum liegt in der Zukunft."),
+        ({"completed_on": (berlin_today() + timedelta(days=2)).isoformat()}, "Das Datum liegt in der Zukunft."),
         ({"completed_on": "1999-12-31"}, "Bitte geben Sie ein Datum ab dem 01.01.2000 an."),
         ({"completed_on": ""}, "Bitte geben Sie das Datum an."),
         ({"note": "   "}, "Bitte geben Sie eine Notiz an."),

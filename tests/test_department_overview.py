@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from flask import Flask
 
 from quali_kompass.curricula.queries import PersonItem
-from quali_kompass.curricula.status import DONE, OPEN, OVERDUE, Rule, Status
+from quali_kompass.curricula.status import DONE, OPEN, OVERDUE, Rule, Status, berlin_today
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Team
 from quali_kompass.review import matrix
@@ -24,7 +24,7 @@ from tests.factories import (
     TeamFactory,
 )
 
-TODAY = date.today()
+TODAY = berlin_today()
 PERSON_LINK = re.compile(r'href="/team/person/(\d+)"')
 
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from quali_kompass.audit.models import AuditEvent
 from quali_kompass.catalogue.models import Material, MaterialVersion
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.feedback.models import MaterialFeedback
@@ -327,7 +328,7 @@ def test_editor_limited_to_a_department_sees_only_its_material(app: Flask, org) 
 
 def test_low_rated_and_not_reviewed_lists(app: Flask, org) -> None:
     raters = _people(app, 4, org.team_a)
-    today = date.today()
+    today = berlin_today()
     low = _material(app, title="Niedrig: drei Bewertungen", last_reviewed=today)
     few = _material(app, title="Niedrig, aber nur zwei Bewertungen", last_reviewed=today)
     good = _material(app, title="Gut bewertet", last_reviewed=today - timedelta(days=300))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import io
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 from typing import Any
 
@@ -24,6 +24,7 @@ from quali_kompass.catalogue.models import (
     Topic,
 )
 from quali_kompass.curricula.models import Completion, PlanItem, Requirement, RequirementRule
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import Base, utcnow
 from quali_kompass.extensions import db
 from quali_kompass.feedback.models import MaterialFeedback
@@ -117,7 +118,7 @@ def department_b_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
         completion = Completion(
             person_id=org.other_employee.id,
             material=material,
-            completed_on=date.today() - timedelta(days=2),
+            completed_on=berlin_today() - timedelta(days=2),
             method="recorded",
             note="Extern",
             recorded_by_id=org.admin.id,
@@ -127,8 +128,8 @@ def department_b_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
             material=material,
             scope="department",
             department_id=org.dept_b.id,
-            effective_from=date.today() - timedelta(days=10),
-            rules=[RequirementRule(valid_from=date.today() - timedelta(days=10), due_kind="days", due_days=30)],
+            effective_from=berlin_today() - timedelta(days=10),
+            rules=[RequirementRule(valid_from=berlin_today() - timedelta(days=10), due_kind="days", due_days=30)],
         )
         notification = Notification(person_id=org.other_employee.id, kind="assigned", key="b", params={})
         feedback = MaterialFeedback(person_id=org.other_employee.id, material=material, rating=2, comment="Unklar.")
@@ -138,8 +139,8 @@ def department_b_values(app: Flask, org: SimpleNamespace) -> dict[str, Any]:
             title="Bedarf B",
             department_id=org.dept_b.id,
             state="open",
-            opens_on=date.today() - timedelta(days=1),
-            closes_on=date.today() + timedelta(days=7),
+            opens_on=berlin_today() - timedelta(days=1),
+            closes_on=berlin_today() + timedelta(days=7),
             items=[SurveyItem(position=1, label=tool.name, tool=tool)],
         )
         need = Need(
@@ -315,14 +316,14 @@ def test_a_lead_records_completions_only_for_their_own_people(app: Flask, org: S
     login(client, org.lead.email)
     record = {
         "material_id": str(values["material_id"]),
-        "completed_on": date.today().isoformat(),
+        "completed_on": berlin_today().isoformat(),
         "note": "Schulung",
         **extra_fields(org),
     }
     assert client.post(f"/nachweise/person/{org.other_employee.id}", data=record).status_code == 403
     assert client.post(f"/nachweise/person/{org.employee.id}", data=record).status_code == 302
     with app.app_context():
-        recorded = db.session.scalars(select(Completion).where(Completion.completed_on == date.today())).all()
+        recorded = db.session.scalars(select(Completion).where(Completion.completed_on == berlin_today())).all()
         assert [(c.person_id, c.recorded_by_id) for c in recorded] == [(org.employee.id, org.lead.id)]
 
 
@@ -392,14 +393,14 @@ def test_an_editor_of_one_department_cannot_address_another(app: Flask, org: Sim
     survey = {
         "title": "Bedarf B",
         "department_id": str(org.dept_b.id),
-        "closes_on": (date.today() + timedelta(days=7)).isoformat(),
+        "closes_on": (berlin_today() + timedelta(days=7)).isoformat(),
         "tool_ids": [str(tool_id)],
     }
     assert client.post("/redaktion/bedarfsabfragen/neu", data=survey).status_code == 400
     news = {
         "title": "Nur B",
         "body": "Text",
-        "publish_day": date.today().isoformat(),
+        "publish_day": berlin_today().isoformat(),
         "publish_time": "08:00",
         "department_ids": [str(org.dept_b.id)],
     }

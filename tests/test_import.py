@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from io import BytesIO
 from pathlib import Path
 
@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from quali_kompass.accounts.models import LoginSession
 from quali_kompass.audit.models import AuditEvent
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation.importer import _valid_email
@@ -130,7 +131,7 @@ def test_preview_writes_nothing_and_confirm_builds_the_organisation(app: Flask, 
             "juergen.mueller@jobcenter-test.de",
             True,
         )
-        assert juergen.current_membership.start_date == date.today()
+        assert juergen.current_membership.start_date == berlin_today()
         upload_record = db.session.scalar(select(OrgImport))
         assert upload_record.status == "applied" and upload_record.applied_at is not None
         assert upload_record.summary["counts"]["created"] == 3
@@ -246,7 +247,7 @@ def test_team_change_keeps_the_history(app: Flask, org) -> None:
             select(Membership).where(Membership.person_id == org.employee.id).order_by(Membership.start_date)
         ).all()
         assert [(m.team_id, m.end_date) for m in memberships] == [
-            (org.team_a.id, date.today() - timedelta(days=1)),
+            (org.team_a.id, berlin_today() - timedelta(days=1)),
             (org.team_b.id, None),
         ]
 

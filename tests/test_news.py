@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from quali_kompass.audit.models import AuditEvent
 from quali_kompass.catalogue.models import Material
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.news.models import NewsItem, NewsRead
@@ -26,7 +27,7 @@ def client_as(app: Flask, email: str):
 
 
 def news_form(org, **overrides) -> dict:
-    today = date.today()
+    today = berlin_today()
     data = {
         "title": "Neue Version der E-Akte ab Montag",
         "body": "Ab Montag gilt die **neue Oberfläche**. Mehr im [Intranet](https://intranet.example.org/e-akte).",

@@ -14,7 +14,17 @@ from sqlalchemy import func, select
 
 from quali_kompass.curricula.models import PlanItem
 from quali_kompass.curricula.queries import PersonItem
-from quali_kompass.curricula.status import DONE, DUE_SOON, EXPIRED, OPEN, OVERDUE, RENEWAL_DUE, Rule, Status
+from quali_kompass.curricula.status import (
+    DONE,
+    DUE_SOON,
+    EXPIRED,
+    OPEN,
+    OVERDUE,
+    RENEWAL_DUE,
+    Rule,
+    Status,
+    berlin_today,
+)
 from quali_kompass.extensions import db
 from quali_kompass.notifications import reminders
 from quali_kompass.notifications.models import Notification
@@ -352,7 +362,7 @@ def test_a_lead_reminds_one_person_by_mail_once_a_day(make_app, smtp_server) -> 
 
 
 def test_a_lead_reminds_everyone_overdue_in_the_team(app: Flask, scenario) -> None:
-    complete(app, scenario.eve, scenario.material, date.today())
+    complete(app, scenario.eve, scenario.material, berlin_today())
     lead = app.test_client()
     login(lead, "lara@jobcenter-test.de")
     token = page_token(lead, f"/team/{scenario.team_id}")
@@ -405,7 +415,7 @@ def test_retention_deletes_old_notifications(app: Flask, scenario) -> None:
     with app.app_context():
         from quali_kompass.database import utcnow
 
-        result = apply_retention(date.today(), utcnow() + timedelta(days=366), 3, 365, 365)
+        result = apply_retention(berlin_today(), utcnow() + timedelta(days=366), 3, 365, 365)
         db.session.commit()
         assert result.notifications == 5
         assert db.session.scalar(select(func.count(Notification.id))) == 0

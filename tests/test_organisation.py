@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 from flask import Flask
 from sqlalchemy import func, select
 
 from quali_kompass.catalogue.models import Material
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team
 from tests.conftest import login
@@ -74,7 +75,7 @@ def test_duplicate_names_and_addresses_are_refused_in_german(app: Flask, org) ->
 
 def test_moving_a_person_keeps_the_history(app: Flask, org) -> None:
     client = as_admin(app, org)
-    yesterday = date.today() - timedelta(days=1)
+    yesterday = berlin_today() - timedelta(days=1)
     response = client.post(
         f"/verwaltung/personen/{org.employee.id}/team",
         data={"move-team_id": org.team_b.id, "move-start_date": yesterday.isoformat()},
@@ -96,9 +97,9 @@ def test_moving_a_person_keeps_the_history(app: Flask, org) -> None:
 def test_a_move_is_checked(app: Flask, org) -> None:
     client = as_admin(app, org)
     url = f"/verwaltung/personen/{org.employee.id}/team"
-    same = client.post(url, data={"move-team_id": org.team_a.id, "move-start_date": date.today().isoformat()})
+    same = client.post(url, data={"move-team_id": org.team_a.id, "move-start_date": berlin_today().isoformat()})
     assert same.status_code == 400 and "ist bereits in diesem Team" in same.text
-    future = date.today() + timedelta(days=3)
+    future = berlin_today() + timedelta(days=3)
     later = client.post(url, data={"move-team_id": org.team_b.id, "move-start_date": future.isoformat()})
     assert later.status_code == 400 and "Das Datum darf nicht in der Zukunft liegen." in later.text
     early = client.post(url, data={"move-team_id": org.team_b.id, "move-start_date": "2000-01-01"})
@@ -109,11 +110,11 @@ def test_a_move_is_checked(app: Flask, org) -> None:
 
 
 def test_a_same_day_move_corrects_instead_of_adding_an_empty_membership(app: Flask, org, create) -> None:
-    person = create(PersonFactory, team=org.team_a, team__since=date.today())
+    person = create(PersonFactory, team=org.team_a, team__since=berlin_today())
     client = as_admin(app, org)
     client.post(
         f"/verwaltung/personen/{person.id}/team",
-        data={"move-team_id": org.team_b.id, "move-start_date": date.today().isoformat()},
+        data={"move-team_id": org.team_b.id, "move-start_date": berlin_today().isoformat()},
     )
     with app.app_context():
         memberships = db.session.scalars(select(Membership).where(Membership.person_id == person.id)).all()

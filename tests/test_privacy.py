@@ -14,6 +14,7 @@ from quali_kompass.audit.models import AuditEvent
 from quali_kompass.audit.services import record
 from quali_kompass.catalogue.models import SessionDate, SessionRegistration, StoredFile
 from quali_kompass.curricula.models import Completion, PlanItem
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import Base, utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Membership, OrgImport, Person, Team
@@ -55,9 +56,9 @@ def _fill(app: Flask, org: SimpleNamespace) -> None:
         team_b.leads.append(employee)
         team_b.department.heads.append(employee)
         old = employee.current_membership
-        old.start_date = date.today() - timedelta(days=400)
-        old.end_date = date.today() - timedelta(days=200)
-        db.session.add(Membership(person=employee, team=team_b, start_date=date.today() - timedelta(days=199)))
+        old.start_date = berlin_today() - timedelta(days=400)
+        old.end_date = berlin_today() - timedelta(days=200)
+        db.session.add(Membership(person=employee, team=team_b, start_date=berlin_today() - timedelta(days=199)))
         material = MaterialFactory()
         CompletionFactory(person=employee, material=material, recorded_by=db.session.get(Person, org.lead.id))
         CompletionFactory(person=other, material=material)
@@ -186,8 +187,8 @@ def _leaver(app: Flask, org, *, left_days_ago: int) -> int:
             Membership(
                 person=person,
                 team_id=org.team_a.id,
-                start_date=date.today() - timedelta(days=left_days_ago + 500),
-                end_date=date.today() - timedelta(days=left_days_ago),
+                start_date=berlin_today() - timedelta(days=left_days_ago + 500),
+                end_date=berlin_today() - timedelta(days=left_days_ago),
             )
         )
         material = MaterialFactory()

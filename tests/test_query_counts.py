@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 
 import pytest
 from flask import Flask
@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from quali_kompass.catalogue.models import GuideStep, Material, SessionDate, SessionRegistration
 from quali_kompass.curricula.models import Completion, PlanItem, Requirement, RequirementRule
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.news.models import NewsItem, NewsRead
@@ -145,7 +146,7 @@ def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url
                 Completion(
                     person_id=org.employee.id,
                     material_id=material_id,
-                    completed_on=date.today() - timedelta(days=days + 1),
+                    completed_on=berlin_today() - timedelta(days=days + 1),
                     method="recorded" if days % 2 else "self",
                     note="Notiz",
                     recorded_by_id=org.lead.id if days % 2 else org.employee.id,
@@ -158,7 +159,7 @@ def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url
             Completion(
                 person_id=org.lead.id,
                 material_id=session.id,
-                completed_on=date.today() - timedelta(days=3),
+                completed_on=berlin_today() - timedelta(days=3),
                 method="attendance",
                 session_date_id=begun,
                 recorded_by_id=org.admin.id,
@@ -167,7 +168,7 @@ def test_queries_per_page(app: Flask, org, create, count_queries, role: str, url
         db.session.commit()
     requirement = None
     if url.startswith(("/pflichtschulungen", "/kompass", "/team")) or url == "/":  # nor more rules and assigned people
-        since = date.today() - timedelta(days=60)
+        since = berlin_today() - timedelta(days=60)
         requirements = [
             Requirement(material_id=material_id, scope=scope, effective_from=since, **target)
             for material_id, scope, target in (
@@ -246,7 +247,10 @@ def _surveys(app: Flask, org, topic_id: int, tool_ids: list[int]) -> tuple[int, 
             PersonFactory(team=db.session.get(Team, org.team_a.id)).id for _ in range(3)
         ]
         ids = []
-        for state, closes_on in (("closed", date.today() - timedelta(days=1)), ("open", date.today() + timedelta(7))):
+        for state, closes_on in (
+            ("closed", berlin_today() - timedelta(days=1)),
+            ("open", berlin_today() + timedelta(7)),
+        ):
             items = [SurveyItem(position=1, label="Thema", topic_id=topic_id)] + [
                 SurveyItem(position=n, label=f"Werkzeug {n}", tool_id=tool_id) for n, tool_id in enumerate(tool_ids, 2)
             ]
@@ -266,7 +270,7 @@ def _surveys(app: Flask, org, topic_id: int, tool_ids: list[int]) -> tuple[int, 
                 title="neu",
                 department_id=org.dept_a.id,
                 state="open",
-                closes_on=date.today() + timedelta(days=7),
+                closes_on=berlin_today() + timedelta(days=7),
                 items=[SurveyItem(position=1, label="Thema", topic_id=topic_id)],
             )
         )

@@ -11,7 +11,7 @@ from sqlalchemy import select
 
 from quali_kompass.curricula.models import PlanItem
 from quali_kompass.curricula.queries import PersonItem
-from quali_kompass.curricula.status import DONE, OPEN, OVERDUE, Rule, Status
+from quali_kompass.curricula.status import DONE, OPEN, OVERDUE, Rule, Status, berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.review import matrix
@@ -19,7 +19,7 @@ from quali_kompass.review.models import AccessLogEntry
 from tests.conftest import login
 from tests.factories import CompletionFactory, MaterialFactory, PersonFactory, RequirementFactory
 
-TODAY = date.today()
+TODAY = berlin_today()
 
 
 def client_as(app: Flask, person) -> object:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 import pytest
@@ -12,13 +12,14 @@ from sqlalchemy import func, select
 
 from quali_kompass.audit.models import AuditEvent
 from quali_kompass.catalogue.models import Material, SessionDate, SessionRegistration
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Person
 from tests.conftest import login
 from tests.factories import MaterialFactory, PersonFactory, TopicFactory
 
-NEXT_YEAR = date.today().year + 1
+NEXT_YEAR = berlin_today().year + 1
 
 
 def signed_in(app: Flask, email: str) -> FlaskClient:

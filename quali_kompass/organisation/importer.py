@@ -25,6 +25,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from sqlalchemy.orm.attributes import set_committed_value
 
 from quali_kompass.audit.services import record, record_many
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation import services
@@ -562,7 +563,7 @@ class _Import:
 
     # Applying --------------------------------------------------------------------------------------
     def apply(self) -> None:
-        today = date.today()
+        today = berlin_today()
         counts = self.result.counts
         row_team = {row.line: self._team(row) for row in self.rows}
         row_person: dict[int, Person] = {}

@@ -11,6 +11,7 @@ from sqlalchemy import exists, func, or_, select
 
 from quali_kompass.accounts.services import end_sessions_of, normalise_email
 from quali_kompass.audit.services import record
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team
@@ -217,7 +218,7 @@ def move_person(person: Person, team: Team | None, on: date) -> None:
         raise ServiceError(_("%(name)s ist bereits in diesem Team.", name=person.name), "team")
     if current is None and team is None:
         return
-    if on > date.today():
+    if on > berlin_today():
         raise ServiceError(_("Das Datum darf nicht in der Zukunft liegen."), "start_date")
     if current is not None and on < current.start_date:
         raise ServiceError(

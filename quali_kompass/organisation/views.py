@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import smtplib
-from datetime import date
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import force_locale
@@ -310,7 +309,7 @@ def admin_person_new() -> Response | tuple[str, int]:
         try:
             person = services.save_person(None, form.data)
             if form.team_id.data:
-                services.move_person(person, get_or_404(Team, form.team_id.data), date.today())
+                services.move_person(person, get_or_404(Team, form.team_id.data), berlin_today())
             db.session.commit()
             flash(_("%(name)s ist angelegt.", name=person.name), "success")
             return redirect(url_for("organisation.admin_person", person_id=person.id))

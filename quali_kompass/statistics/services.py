@@ -254,15 +254,23 @@ def close_months(first: date, before: date) -> int:
 
 # Requirement states --------------------------------------------------------------------------------------------
 def _store_requirement_states(today: date, states: Counter) -> None:
-    """Replace every requirement's counts by today's (``states``: (requirement id, state) -> people)."""
-    rows: dict[int, dict] = {}
-    counted_at = utcnow()
-    for (requirement_id, state), people in states.items():
-        row = rows.setdefault(
-            requirement_id,
-            {"requirement_id": requirement_id, "day": today, "counted_at": counted_at} | dict.fromkeys(STATES, 0),
+    """Replace every requirement's counts by today's (``states``: (requirement id, state) -> people); a requirement
+    in force with nobody in its scope gets zeros, so that the list need not count it."""
+    in_force = db.session.scalars(
+        select(Requirement.id).where(
+            Requirement.effective_from <= today,
+            or_(Requirement.ended_on.is_(None), Requirement.ended_on > today),
+            Requirement.rules.any(),
         )
-        row[state] = people
+    )
+    counted_at = utcnow()
+    rows = {
+        requirement_id: {"requirement_id": requirement_id, "day": today, "counted_at": counted_at}
+        | dict.fromkeys(STATES, 0)
+        for requirement_id in in_force
+    }
+    for (requirement_id, state), people in states.items():
+        rows[requirement_id][state] = people
     db.session.execute(delete(RequirementStates))
     if rows:
         db.session.execute(insert(RequirementStates), [rows[key] for key in sorted(rows)])
