@@ -54,11 +54,13 @@ PAGES = [
     ("admin", "/verwaltung/personen/{employee}", 10),
     ("admin", "/verwaltung/import", 2),
     ("auditor", "/protokoll/", 4),
-    ("employee", "/katalog", 8),
+    # the catalogue: a page of ids and their number, then the page's materials with their topics, tools and
+    # departments (catalogue.queries.with_details), and the filters' choices
+    ("employee", "/katalog", 9),
     # a search adds its look-up in the vocabulary and loads the guide steps for the excerpts
-    ("employee", "/katalog?suche=Material", 10),
-    ("employee", "/katalog?suche=kurze+Beschreibung&art=document&sortierung=titel", 10),
-    ("employee", "/katalog?suche=Schritt+Bild", 10),
+    ("employee", "/katalog?suche=Material", 11),
+    ("employee", "/katalog?suche=kurze+Beschreibung&art=document&sortierung=titel", 11),
+    ("employee", "/katalog?suche=Schritt+Bild", 11),
     ("employee", "/katalog?suche=Xylophon", 7),  # nothing found: no items to load
     ("employee", "/katalog?suche=und+die", 6),  # stop words only: no look-up either
     # a material's page: its feedback section adds one statement (the viewer's own ratings and the answered comments)

@@ -70,6 +70,7 @@ def browse() -> str:
         max_per_page=PER_PAGE,
         error_out=False,
     )
+    materials = queries.with_details(page.items, steps=match is not None)
     choices = {
         "departments": db.session.execute(queries.department_choices()).all(),
         "topics": [(topic.id, topic.label) for topic in db.session.scalars(queries.topic_choices())],
@@ -84,11 +85,12 @@ def browse() -> str:
     return render_template(
         "catalogue/browse.html",
         page=page,
+        materials=materials,
         filters=filters,
         choices=choices,
         labels=_labels(),
         search=match,
-        snippets=search.snippets(page.items, match) if match else {},
+        snippets=search.snippets(materials, match) if match else {},
         # The needs form comes with its own feature; until then the page offers no link to it.
         needs_form="needs.new_need" in current_app.view_functions,
     )
