@@ -17,7 +17,7 @@ import sys
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import asdict, dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from datetime import time as day_time
 from typing import Any
 
@@ -368,7 +368,7 @@ def generate_organisation(connection: Connection, size: Size, rng: random.Random
         ),
         people(),
     )
-    started = date.today() - timedelta(days=365 * YEARS)
+    started = berlin_today() - timedelta(days=365 * YEARS)
     _insert(
         connection,
         Membership.__table__,

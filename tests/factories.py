@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import cache
 
 import factory
@@ -154,7 +154,7 @@ class RequirementRuleFactory(Base):
         model = RequirementRule
 
     requirement = factory.SubFactory(RequirementFactory)
-    valid_from = factory.LazyFunction(date.today)
+    valid_from = factory.LazyFunction(berlin_today)
     due_kind = "days"
     due_days = 30
 
@@ -174,5 +174,5 @@ class CompletionFactory(Base):
             .order_by(MaterialVersion.number.desc())
         ).first()
     )
-    completed_on = factory.LazyFunction(date.today)
+    completed_on = factory.LazyFunction(berlin_today)
     method = "self"

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
@@ -11,6 +9,7 @@ from wtforms import BooleanField, DateField, SelectField, SelectMultipleField, S
 from wtforms.validators import InputRequired, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from quali_kompass.curricula.status import berlin_today
 from quali_kompass.forms import max_length, required, strip, valid_email
 
 
@@ -63,7 +62,7 @@ class MoveForm(FlaskForm):
     team_id = SelectField(_l("Neues Team"), coerce=int)
     start_date = DateField(
         _l("Im neuen Team ab"),
-        default=date.today,
+        default=berlin_today,
         validators=[InputRequired(message=_l("Bitte geben Sie ein Datum an."))],
     )
 
