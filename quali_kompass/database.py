@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
+from typing import TypeVar
 
 from sqlalchemy import DateTime, MetaData, event
 from sqlalchemy.engine import Engine
@@ -41,6 +43,16 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+Row = TypeVar("Row")
+
+
+def in_order(rows: Iterable[Row], ids: Sequence[int]) -> list[Row]:
+    """Rows loaded by id (``WHERE id IN``, which keeps no order) in the order of ``ids``: a page that sorted ids
+    first loads its few rows with their details afterwards."""
+    by_id = {row.id: row for row in rows}  # type: ignore[attr-defined]
+    return [by_id[row_id] for row_id in ids]
 
 
 def utcnow() -> datetime:

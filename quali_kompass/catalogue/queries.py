@@ -11,6 +11,7 @@ from sqlalchemy.orm import aliased, contains_eager, joinedload, selectinload
 
 from quali_kompass.catalogue.models import KINDS, LEVELS, SOURCES, Material, Tool, Topic
 from quali_kompass.catalogue.search_analysis import MAX_QUERY_LENGTH
+from quali_kompass.database import in_order
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department
 
@@ -146,8 +147,7 @@ def with_details(material_ids: list[int], steps: bool = False) -> list[Material]
     if steps:
         options.append(selectinload(Material.steps))
     loaded = db.session.scalars(select(Material).where(Material.id.in_(material_ids)).options(*options)).unique()
-    by_id = {material.id: material for material in loaded}
-    return [by_id[material_id] for material_id in material_ids]
+    return in_order(loaded, material_ids)
 
 
 def material_detail(material_id: int) -> Select:

@@ -19,6 +19,7 @@ from quali_kompass.audit.services import record
 from quali_kompass.catalogue.models import Material
 from quali_kompass.curricula.models import Requirement, RequirementRule
 from quali_kompass.curricula.status import berlin_today
+from quali_kompass.database import in_order
 from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Person, Team, department_heads, team_leads
@@ -175,8 +176,7 @@ def with_details(requirement_ids: list[int]) -> list[Requirement]:
             selectinload(Requirement.rules),
         )
     ).unique()
-    by_id = {requirement.id: requirement for requirement in loaded}
-    return [by_id[requirement_id] for requirement_id in requirement_ids]
+    return in_order(loaded, requirement_ids)
 
 
 # Rules ------------------------------------------------------------------------------------------------------------
