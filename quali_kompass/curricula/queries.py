@@ -115,10 +115,14 @@ ORGANISATION_SCOPE = ("organisation", 0)
 
 def scope_key(requirement: Requirement) -> tuple[str, int]:
     """Whom a requirement addresses: ("organisation", 0), ("department", id) or ("team", id)."""
-    if requirement.scope == "department":
-        return ("department", requirement.department_id)
-    if requirement.scope == "team":
-        return ("team", requirement.team_id)
+    return _scope_key(requirement.scope, requirement.department_id, requirement.team_id)
+
+
+def _scope_key(scope: str, department_id: int | None, team_id: int | None) -> tuple[str, int]:
+    if scope == "department":
+        return ("department", department_id)
+    if scope == "team":
+        return ("team", team_id)
     return ORGANISATION_SCOPE
 
 
@@ -262,13 +266,6 @@ def _load_bare_demands(in_window: ColumnElement[bool]) -> dict[tuple[str, int], 
         if last is not None and last.requirement_id == requirement_id:
             last.rules.append(Rule(*rule))
             continue
-        key = (
-            ("department", department_id)
-            if scope == "department"
-            else ("team", team_id)
-            if scope == "team"
-            else ORGANISATION_SCOPE
-        )
         last = _Demand(
             None,
             requirement_id,
@@ -279,7 +276,7 @@ def _load_bare_demands(in_window: ColumnElement[bool]) -> dict[tuple[str, int], 
             [Rule(*rule)],
             (SCOPE_ORDER[scope], requirement_id),
         )
-        by_scope[key].append(last)
+        by_scope[_scope_key(scope, department_id, team_id)].append(last)
     return by_scope
 
 
@@ -356,15 +353,16 @@ class _Demand:
         return self.effective_from <= day and (self.ended_on is None or day < self.ended_on)
 
 
-def _demands(requirements: Iterable[Requirement]) -> dict[tuple[str, int], list[_Demand]]:
-    """The requirements (with their rules loaded) by scope key."""
+def _demands(requirements: Iterable[Requirement], materials: bool = True) -> dict[tuple[str, int], list[_Demand]]:
+    """The requirements (with their rules loaded) by scope key; with their materials for items (``PersonItem``),
+    which therefore must be loaded too."""
     by_scope: dict[tuple[str, int], list[_Demand]] = defaultdict(list)
     for requirement in requirements:
         by_scope[scope_key(requirement)].append(
             _Demand(
                 requirement,
                 requirement.id,
-                requirement.material,
+                requirement.material if materials else None,
                 requirement.material_id,
                 requirement.effective_from,
                 requirement.ended_on,
@@ -655,40 +653,27 @@ def statuses_by_requirement(
     if not active:
         return result
     candidates = people_in_scope(active, today)
-    due_soon_days = _due_soon_days()
-    spans, _ = _load_spans(candidates)
+    spans, active_people = _load_spans(candidates)
     material_ids = {requirement.material_id for requirement in active}
     completions, _ = _load_completions(candidates, material_ids)
-    recompletions = _load_recompletions(material_ids)
+    # Statuses with their assignments, not items: the materials need not be loaded.
+    facts = _Facts(
+        spans, active_people, _demands(active, materials=False), completions, _load_recompletions(material_ids)
+    )
+    on = _Day(facts, today, _due_soon_days())
     # Who is in each scope since when, by person id: a team's requirement then looks at its team's people only, not
     # at everyone the page's organisation-wide requirements bring in.
     in_scope: dict[tuple[str, int], list[tuple[int, date]]] = defaultdict(list)
     for person_id in sorted(spans):
         for key, start in scope_starts(spans[person_id], today).items():
             in_scope[key].append((person_id, start))
-
-    for requirement in active:
-        rules = [rule_fact(rule) for rule in requirement.rules]
-        material_id, effective_from = requirement.material_id, requirement.effective_from
-        versions = recompletions.get(material_id, ())
-        without_records: dict[date, Status] = {}  # the status of everyone without a record depends on the day only
-        rows = result[requirement.id]
-        for person_id, start in in_scope.get(scope_key(requirement), ()):
-            assigned_on = start if start > effective_from else effective_from
-            records = completions.get((person_id, material_id))
-            status = without_records.get(assigned_on) if not records else None
-            if status is None:
-                status = status_module.compute(
-                    due_soon_days=due_soon_days,
-                    today=today,
-                    assigned_on=assigned_on,
-                    rules=rules,
-                    completions=records or (),
-                    recompletions=versions,
-                )
-                if not records:
-                    without_records[assigned_on] = status
-            rows.append((person_id, Assignment(requirement, assigned_on), status))
+    for key, demands in on.demands.items():
+        for demand in demands:
+            rows = result[demand.requirement_id]
+            for person_id, start in in_scope.get(key, ()):
+                assigned_on = start if start > demand.effective_from else demand.effective_from
+                status = on.status(person_id, demand, assigned_on)
+                rows.append((person_id, Assignment(demand.requirement, assigned_on), status))
     return result
 
 

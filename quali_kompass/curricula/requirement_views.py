@@ -82,7 +82,7 @@ def requirement_list() -> str:
     shown = requirements.with_details(page.items)
     # Today's counts kept by the statistics (an organisation-wide requirement has up to 100,000 people); those
     # without (new today, or changed) are counted now.
-    active = [requirement.id for requirement in shown if _is_active(requirement, today)]
+    active = {requirement.id for requirement in shown if _is_active(requirement, today)}
     counts, counted_at = statistics_queries.requirement_states(active, today) if active else ({}, None)
     uncounted = [requirement for requirement in shown if requirement.id in active and requirement.id not in counts]
     counts |= queries.counts_by_requirement(uncounted, today)
