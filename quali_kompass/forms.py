@@ -14,6 +14,11 @@ def strip(value: str | None) -> str | None:
     return value.strip() if isinstance(value, str) else value
 
 
+def optional_int(value: object) -> int | None:
+    """Coerce a select's value; its empty placeholder option means nothing chosen."""
+    return None if value in (None, "") else int(value)
+
+
 def required() -> DataRequired:
     return DataRequired(message=_l("Bitte füllen Sie dieses Feld aus."))
 

@@ -1060,3 +1060,49 @@ def test_editor_sends_a_survey_an_employee_answers_by_keyboard_and_results_stay_
     problems += axe_violations(editor, "closed survey with hidden results")
     editor.close()
     assert not problems, "\n".join(problems)
+
+
+def test_admin_finds_material_by_searching_and_enter_does_what_the_field_suggests(
+    page_as: Callable[..., Page], server: LiveServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A catalogue larger than one list: Enter in the material search searches (keeping the note typed), Enter in
+    the date field saves; the page passes axe after the search and fits 320 px."""
+    from sqlalchemy import func, select
+
+    from quali_kompass.catalogue import picker
+    from quali_kompass.curricula.models import Completion
+    from quali_kompass.organisation.models import Person
+    from tests.factories import MaterialFactory
+
+    monkeypatch.setattr(picker, "PICKER_LIMIT", 2)
+    with server.app.app_context():
+        for title in ("Zeiterfassung im Jobcenter (Auswahl-Test)", "Urlaubsplanung (Auswahl-Test)", "Dienstreisen"):
+            MaterialFactory(title=title)
+        db.session.commit()
+        person_id = db.session.scalar(select(Person.id).where(Person.email == server.org.other_employee.email))
+        before = db.session.scalar(select(func.count()).select_from(Completion))
+    problems: list[str] = []
+
+    admin = page_as("admin")
+    admin.goto(f"/nachweise/person/{person_id}")
+    admin.get_by_label("Notiz").fill("Nachgereicht vom Bildungsträger")
+    admin.get_by_label("Material suchen").fill("Zeiterfassung")
+    with admin.expect_navigation():
+        admin.get_by_label("Material suchen").press("Enter")
+    assert focused(admin)["id"] == "material_id-search"
+    assert "1 Treffer für „Zeiterfassung“." in admin.locator("main").inner_text()
+    assert admin.get_by_label("Notiz").input_value() == "Nachgereicht vom Bildungsträger"
+    offered = admin.locator("#material_id option").all_inner_texts()
+    assert "Zeiterfassung im Jobcenter (Auswahl-Test)" in offered and "Dienstreisen" not in offered
+    problems += axe_violations(admin, "completions of a person, after a material search")
+    admin.get_by_label("Material", exact=True).select_option(label="Zeiterfassung im Jobcenter (Auswahl-Test)")
+    with admin.expect_navigation():
+        admin.get_by_label("Erledigt am").press("Enter")
+    assert "Der Nachweis für „Zeiterfassung im Jobcenter (Auswahl-Test)“ ist erfasst." in admin.content()
+    with server.app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Completion)) == before + 1
+    admin.set_viewport_size(NARROW)
+    if overflow := horizontal_overflow(admin):
+        problems.append(f"completions of a person at 320 px: {overflow}")
+    admin.close()
+    assert not problems, "\n".join(problems)

@@ -7,18 +7,14 @@ from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Optional
 
-from quali_kompass.forms import max_length, strip
+from quali_kompass.forms import max_length, optional_int, strip
 from quali_kompass.organisation.forms import MultiCheckboxField
-
-
-def _optional_int(value: object) -> int | None:
-    return None if value in (None, "") else int(value)
 
 
 class RecordForm(FlaskForm):
     material_id = SelectField(
         _l("Material"),
-        coerce=_optional_int,
+        coerce=optional_int,
         validators=[InputRequired(message=_l("Bitte wählen Sie ein Material aus."))],
     )
     completed_on = DateField(_l("Erledigt am"), validators=[InputRequired(message=_l("Bitte geben Sie das Datum an."))])

@@ -12,7 +12,9 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 from werkzeug.wrappers import Response
 
+from quali_kompass.catalogue import picker
 from quali_kompass.catalogue.models import Material, SessionDate
+from quali_kompass.catalogue.picker import MaterialPicker
 from quali_kompass.curricula import blueprint, completions, queries
 from quali_kompass.curricula.completion_forms import AttendanceForm, RecordForm, ResetForm
 from quali_kompass.curricula.models import Completion
@@ -112,11 +114,8 @@ def _manageable_person_or_403(person_id: int) -> Person:
     return person
 
 
-def _material_choices() -> list[tuple[int | str, str]]:
-    titles = db.session.execute(
-        select(Material.id, Material.title).where(Material.status == "published").order_by(Material.title, Material.id)
-    ).all()
-    return [("", _("Bitte wählen Sie ein Material aus."))] + [(row.id, row.title) for row in titles]
+def _offer_materials(form: RecordForm) -> MaterialPicker:
+    return picker.offer(form.material_id, picker.published(), ("", _("Bitte wählen Sie ein Material aus.")))
 
 
 def _reset_form(completion_id: int, submitted: bool = False) -> ResetForm:
@@ -127,7 +126,11 @@ def _reset_form(completion_id: int, submitted: bool = False) -> ResetForm:
 
 
 def _render_person(
-    person: Person, form: RecordForm, failed_reset: tuple[int, ResetForm] | None = None, status: int = 200
+    person: Person,
+    form: RecordForm,
+    materials: MaterialPicker,
+    failed_reset: tuple[int, ResetForm] | None = None,
+    status: int = 200,
 ) -> tuple[str, int]:
     records = db.session.scalars(completions.person_completions(person.id)).all()
     reset_forms = {record.id: _reset_form(record.id) for record in records if record.standing}
@@ -138,6 +141,7 @@ def _render_person(
         person=person,
         records=records,
         form=form,
+        materials=materials,
         reset_forms=reset_forms,
         failed_reset=failed_reset[0] if failed_reset else None,
     ), status
@@ -148,10 +152,10 @@ def _render_person(
 def completion_person(person_id: int) -> Response | tuple[str, int]:
     person = _manageable_person_or_403(person_id)
     form = RecordForm()
-    form.material_id.choices = _material_choices()
+    materials = _offer_materials(form)
     if not form.is_submitted():
         form.completed_on.data = berlin_today()
-    if form.validate_on_submit():
+    if not picker.searching() and form.validate_on_submit():
         material = db.session.get(Material, form.material_id.data)
         try:
             if material is None:
@@ -163,7 +167,7 @@ def completion_person(person_id: int) -> Response | tuple[str, int]:
         except ServiceError as error:
             show_refusal(form, error)
             person = _manageable_person_or_403(person_id)
-    return _render_person(person, form, status=400 if form.errors else 200)
+    return _render_person(person, form, materials, status=400 if form.errors else 200)
 
 
 @blueprint.route("/nachweise/<int:completion_id>/zuruecksetzen", methods=["POST"])
@@ -183,9 +187,9 @@ def completion_reset(completion_id: int) -> Response | tuple[str, int]:
             show_refusal(form, error)
             person = _manageable_person_or_403(person_id)
     record_form = RecordForm(formdata=None)
-    record_form.material_id.choices = _material_choices()
+    materials = _offer_materials(record_form)
     record_form.completed_on.data = berlin_today()
-    return _render_person(person, record_form, (completion_id, form), 400)
+    return _render_person(person, record_form, materials, (completion_id, form), 400)
 
 
 # Attendance of a session date -------------------------------------------------------------------------------

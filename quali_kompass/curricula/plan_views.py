@@ -9,6 +9,8 @@ from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from quali_kompass.accounts.login import permission_required
+from quali_kompass.catalogue import picker
+from quali_kompass.catalogue.picker import MaterialPicker
 from quali_kompass.curricula import blueprint, plan
 from quali_kompass.curricula.models import PlanItem
 from quali_kompass.curricula.plan_forms import ApproveForm, DeclineForm, ProposalForm
@@ -45,23 +47,22 @@ def pending_proposal_count() -> int:
     return db.session.scalar(plan.pending_count(current_user.reviewable_team_ids, current_user.id)) or 0
 
 
-def _proposal_form(formdata=None) -> ProposalForm:
-    form = ProposalForm() if formdata is None else ProposalForm(formdata=formdata)
-    materials = db.session.execute(plan.proposable_materials()).all()
-    form.material_id.choices = [(0, _("– kein Angebot, eigener Wunsch –")), *((row.id, row.title) for row in materials)]
-    return form
+def _proposal_form() -> tuple[ProposalForm, MaterialPicker]:
+    form = ProposalForm()
+    materials = picker.offer(form.material_id, plan.proposable_materials(), (0, _("– kein Angebot, eigener Wunsch –")))
+    return form, materials
 
 
 @blueprint.route("/kompass/plan", methods=["GET", "POST"])
 @login_required
 def plan_page() -> Response | tuple[str, int]:
-    form = _proposal_form()
+    form, materials = _proposal_form()
     deciders = plan.leads_of(current_user)
     if request.method == "POST":
         if not deciders:
             flash(_("Ihr Team hat keine Führungskraft hinterlegt. Sie können daher nichts vorschlagen."), "error")
             return redirect(url_for("curricula.plan_page"))
-        if form.validate_on_submit():
+        if not picker.searching() and form.validate_on_submit():
             try:
                 item = plan.propose(current_user, form.material_id.data or None, form.wish.data, form.reason.data)
                 db.session.commit()
@@ -74,7 +75,7 @@ def plan_page() -> Response | tuple[str, int]:
                 show_refusal(form, error)
     items = db.session.scalars(plan.person_plan(current_user.id)).all()
     return render_template(
-        "curricula/plan.html", form=form, plan_items=items, deciders=deciders
+        "curricula/plan.html", form=form, materials=materials, plan_items=items, deciders=deciders
     ), 400 if form.errors else 200
 
 

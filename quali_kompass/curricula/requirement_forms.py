@@ -12,7 +12,7 @@ from wtforms.validators import InputRequired, Optional, ValidationError
 
 from quali_kompass.curricula.requirements import DEFAULT_RENEWAL_WINDOW, RuleInput, rule_problems
 from quali_kompass.curricula.status import berlin_today
-from quali_kompass.forms import max_length, strip
+from quali_kompass.forms import max_length, optional_int, strip
 
 _DAY_MONTH = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.?\s*$")
 
@@ -141,7 +141,7 @@ class RuleFormMixin:
 class RequirementForm(RuleFormMixin, FlaskForm):
     material_id = ChoiceField(
         _l("Material"),
-        coerce=int,
+        coerce=optional_int,
         validators=[InputRequired(message=_l("Bitte wählen Sie ein Material."))],
         description=_l("Nur veröffentlichtes Material kann Pflicht werden."),
     )

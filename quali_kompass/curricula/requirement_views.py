@@ -14,7 +14,9 @@ from sqlalchemy.orm import joinedload, selectinload
 from werkzeug.wrappers import Response
 
 from quali_kompass.accounts.login import permission_required
+from quali_kompass.catalogue import picker
 from quali_kompass.catalogue.models import Material
+from quali_kompass.catalogue.picker import MaterialPicker
 from quali_kompass.curricula import blueprint, queries, rendering, requirements
 from quali_kompass.curricula.models import Requirement
 from quali_kompass.curricula.requirement_forms import EndForm, RequirementForm, RuleChangeForm
@@ -128,14 +130,11 @@ def _scope_choices() -> list[Any]:
     return choices  # type: ignore[return-value]
 
 
-def _requirement_form() -> RequirementForm:
+def _requirement_form() -> tuple[RequirementForm, MaterialPicker]:
     form = RequirementForm()
-    materials = db.session.execute(
-        select(Material.id, Material.title).where(Material.status == "published").order_by(Material.title)
-    ).all()
-    form.material_id.choices = [(row.id, row.title) for row in materials]
+    materials = picker.offer(form.material_id, picker.published(), ("", _("Bitte wählen Sie ein Material aus.")))
     form.scope.choices = _scope_choices()
-    return form
+    return form, materials
 
 
 def _create(form: RequirementForm) -> Requirement:
@@ -161,8 +160,8 @@ def _create(form: RequirementForm) -> Requirement:
 @blueprint.route("/pflichtschulungen/neu", methods=["GET", "POST"])
 @manager_required
 def requirement_new() -> Response | tuple[str, int]:
-    form = _requirement_form()
-    if form.validate_on_submit():
+    form, materials = _requirement_form()
+    if not picker.searching() and form.validate_on_submit():
         try:
             requirement = _create(form)
             db.session.commit()
@@ -170,7 +169,9 @@ def requirement_new() -> Response | tuple[str, int]:
             return redirect(url_for("curricula.requirement", requirement_id=requirement.id))
         except ServiceError as error:
             show_refusal(form, error)
-    return render_template("curricula/requirement_new.html", form=form), 400 if form.errors else 200
+    return render_template(
+        "curricula/requirement_new.html", form=form, materials=materials
+    ), 400 if form.errors else 200
 
 
 # One requirement ----------------------------------------------------------------------------------------------------

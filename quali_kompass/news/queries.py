@@ -100,14 +100,6 @@ def editable_news(editor: Person) -> Select:
     return statement
 
 
-def material_choices() -> list[tuple[int, str]]:
-    """Published materials an item can link to, by title."""
-    rows = db.session.execute(
-        select(Material.id, Material.title).where(Material.status == "published").order_by(Material.title, Material.id)
-    )
-    return [(row.id, row.title) for row in rows]
-
-
 # Neu in Ihrem Fachbereich ----------------------------------------------------------------------------------------
 def _material_for_person(person_id: int) -> ColumnElement[bool]:
     return and_(

@@ -9,9 +9,10 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 from werkzeug.wrappers import Response
 
-from quali_kompass.catalogue import editor_queries
+from quali_kompass.catalogue import editor_queries, picker
 from quali_kompass.catalogue.editor_views import editor_required
 from quali_kompass.catalogue.models import Material
+from quali_kompass.catalogue.picker import MaterialPicker
 from quali_kompass.catalogue.rendering import render_markdown
 from quali_kompass.catalogue.sessions import berlin_to_utc, in_berlin
 from quali_kompass.catalogue.taxonomy_views import editor_navigation
@@ -80,10 +81,9 @@ def _editable_or_403(news_id: int) -> NewsItem:
     return news
 
 
-def _news_form(news: NewsItem | None = None) -> NewsForm:
+def _news_form(news: NewsItem | None = None) -> tuple[NewsForm, MaterialPicker]:
     form = NewsForm(obj=news)
     form.department_ids.choices = editor_queries.department_choices(current_user)
-    form.material_ids.choices = queries.material_choices()
     if not form.is_submitted():
         if news is not None:
             form.fill_from(news)
@@ -91,7 +91,7 @@ def _news_form(news: NewsItem | None = None) -> NewsForm:
             now = in_berlin(utcnow())
             form.publish_day.data = now.date()
             form.publish_time.data = now.time().replace(second=0, microsecond=0)
-    return form
+    return form, picker.offer(form.material_ids, picker.published())
 
 
 def _save(news: NewsItem | None, form: NewsForm) -> NewsItem:
@@ -119,8 +119,8 @@ def editor_list() -> str:
 @blueprint.route("/redaktion/neuigkeiten/neu", methods=["GET", "POST"])
 @editor_required
 def editor_new() -> Response | tuple[str, int]:
-    form = _news_form()
-    if form.validate_on_submit():
+    form, materials = _news_form()
+    if not picker.searching() and form.validate_on_submit():
         try:
             news = _save(None, form)
             db.session.commit()
@@ -128,15 +128,17 @@ def editor_new() -> Response | tuple[str, int]:
             return redirect(url_for("news.editor_edit", news_id=news.id))
         except ServiceError as error:
             show_refusal(form, error)
-    return render_template("news/editor_form.html", form=form, news=None), 400 if form.errors else 200
+    return render_template(
+        "news/editor_form.html", form=form, materials=materials, news=None
+    ), 400 if form.errors else 200
 
 
 @blueprint.route("/redaktion/neuigkeiten/<int:news_id>", methods=["GET", "POST"])
 @editor_required
 def editor_edit(news_id: int) -> Response | tuple[str, int]:
     news = _editable_or_403(news_id)
-    form = _news_form(news)
-    if form.validate_on_submit():
+    form, materials = _news_form(news)
+    if not picker.searching() and form.validate_on_submit():
         try:
             _save(news, form)
             db.session.commit()
@@ -146,7 +148,12 @@ def editor_edit(news_id: int) -> Response | tuple[str, int]:
             show_refusal(form, error)
             news = _editable_or_403(news_id)
     return render_template(
-        "news/editor_form.html", form=form, news=news, preview=render_markdown(news.body), now=utcnow()
+        "news/editor_form.html",
+        form=form,
+        materials=materials,
+        news=news,
+        preview=render_markdown(news.body),
+        now=utcnow(),
     ), 400 if form.errors else 200
 
 
