@@ -6,10 +6,11 @@ from datetime import date, datetime
 from decimal import ROUND_HALF_EVEN, Decimal
 from functools import lru_cache
 
-from babel.numbers import format_percent
+from babel.numbers import format_percent, get_group_symbol
 from flask import Flask, current_app, has_request_context, request, session
-from flask_babel import format_date, format_datetime, get_locale
+from flask_babel import format_date, format_datetime, get_locale, get_translations
 from flask_login import current_user
+from markupsafe import Markup
 
 from quali_kompass.extensions import babel
 
@@ -30,8 +31,26 @@ def install(app: Flask) -> None:
     babel.init_app(app, locale_selector=select_locale, default_translation_directories="translations")
     app.jinja_env.add_extension("jinja2.ext.do")
     app.jinja_env.globals["get_locale"] = get_locale
+    app.jinja_env.globals["ngettext"] = counted
+    app.jinja_env.filters["grouped"] = format_count
     app.jinja_env.filters["date"] = format_day
     app.jinja_env.filters["datetime"] = _format_datetime
+
+
+def counted(singular: str, plural: str, num: int, **variables: object) -> Markup:
+    """The templates' ngettext: Jinja's, but ``%(num)s`` is grouped as the language writes it ("65.605 Personen")."""
+    variables.setdefault("num", format_count(num))
+    return Markup(get_translations().ungettext(singular, plural, num)) % variables
+
+
+def format_count(value: int) -> str:
+    """A whole number with the language's thousands separator: 65.605, 65,605 (tables show thousands of them)."""
+    return f"{value:,}".replace(",", _group_symbol(str(get_locale())))
+
+
+@lru_cache(maxsize=8)
+def _group_symbol(locale: str) -> str:
+    return get_group_symbol(locale)
 
 
 def format_day(value: date | datetime | None) -> str:

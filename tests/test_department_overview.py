@@ -250,11 +250,11 @@ def test_a_department_of_2000_renders_paginated(app: Flask, org) -> None:
     first = client.get(url(org.dept_a.id))
     assert first.status_code == 200
     html = first.get_data(as_text=True)
-    assert "2003 Personen" in html and "Seite 1 von 41" in html
+    assert "2.003 Personen" in html and "Seite 1 von 41" in html
     assert len(shown_people(html)) == 50
     total = cells(html, "team-summary")[-1]
     # the first material: a third done, the rest late; the second open for all; the third for team A1 only
-    assert total == ["Fachbereich gesamt", "2003", "667", "2006", "1336", "0 von 2003 (0 %)"]
+    assert total == ["Fachbereich gesamt", "2.003", "667", "2.006", "1.336", "0 von 2.003 (0 %)"]
     fortieth = client.get(url(org.dept_a.id, "seite=40&sortierung=offen"))
     assert fortieth.status_code == 200
     html = fortieth.get_data(as_text=True)

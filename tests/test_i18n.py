@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
-from flask import Flask
+from flask import Flask, render_template_string
 from sqlalchemy import select
 
 from quali_kompass.audit.models import AuditEvent
@@ -91,3 +91,12 @@ def test_times_are_shown_in_berlin_time(app: Flask, org) -> None:
     page = client.get("/protokoll/?person=zeit").text
     assert "01.07.2026, 12:00 Uhr" in page  # summer time, UTC+2
     assert "16.01.2026, 00:30 Uhr" in page  # winter time, UTC+1: already the next day in Berlin
+
+
+def test_counts_in_page_texts_are_grouped_as_the_language_writes_them(app: Flask) -> None:
+    template = '{{ ngettext("%(num)s Person", "%(num)s Personen", count) }} | {{ ngettext("%(num)s Treffer für „%(query)s“", "%(num)s Treffer für „%(query)s“", 2, query=query) }}'  # noqa: E501
+    for language, expected in (("de", "65.605 Personen"), ("en", "65,605 people")):
+        with app.test_request_context(headers={"Accept-Language": language}):
+            rendered = render_template_string(template, count=65605, query="<b>Excel</b>")
+        assert rendered.startswith(expected + " |"), rendered
+        assert "&lt;b&gt;Excel&lt;/b&gt;" in rendered and "<b>" not in rendered

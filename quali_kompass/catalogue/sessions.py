@@ -142,7 +142,7 @@ def change_date(session_date: SessionDate, editor: Person, data: DateInput) -> S
     if values["capacity"] < registered:
         raise ServiceError(
             _(
-                "Es sind schon %(num)d Personen angemeldet. Bitte geben Sie mindestens so viele Plätze an.",
+                "Es sind schon %(num)s Personen angemeldet. Bitte geben Sie mindestens so viele Plätze an.",
                 num=registered,
             ),
             "capacity",

@@ -217,7 +217,7 @@ def attendance(date_id: int) -> Response | tuple[str, int]:
             confirmed = completions.confirm_attendance(current_user, session_date, person_ids)
             db.session.commit()
             if confirmed:
-                flash(_("Die Teilnahme ist bestätigt (%(num)d Personen).", num=len(confirmed)), "success")
+                flash(_("Die Teilnahme ist bestätigt (%(num)s Personen).", num=len(confirmed)), "success")
             else:
                 flash(_("Die Teilnahme war schon bestätigt."), "info")
             return redirect(url_for("curricula.attendance", date_id=date_id))

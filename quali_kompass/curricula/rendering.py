@@ -107,15 +107,15 @@ def due_text(rule: Any) -> str:
     if rule.due_kind == "date":
         return gettext("bis zum %(day)s", day=day(rule.due_date))
     return ngettext(
-        "innerhalb von %(num)d Tag nach Zuweisung", "innerhalb von %(num)d Tagen nach Zuweisung", rule.due_days or 0
+        "innerhalb von %(num)s Tag nach Zuweisung", "innerhalb von %(num)s Tagen nach Zuweisung", rule.due_days or 0
     )
 
 
 def recertification_text(rule: Any) -> str:
     """The recertification in words; empty if there is none."""
-    window = ngettext("Erinnerung %(num)d Tag vorher", "Erinnerung %(num)d Tage vorher", rule.renewal_window_days)
+    window = ngettext("Erinnerung %(num)s Tag vorher", "Erinnerung %(num)s Tage vorher", rule.renewal_window_days)
     if rule.recertification == "months":
-        every = ngettext("Auffrischung jeden Monat", "Auffrischung alle %(num)d Monate", rule.recert_months or 0)
+        every = ngettext("Auffrischung jeden Monat", "Auffrischung alle %(num)s Monate", rule.recert_months or 0)
         return f"{every}, {window}"
     if rule.recertification == "yearly":
         deadline = f"{rule.recert_day:02d}.{rule.recert_month:02d}."

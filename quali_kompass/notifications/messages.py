@@ -47,8 +47,8 @@ def compose(notification: Notification) -> Message:
         days = int(params.get("days_left", 0))
         return Message(
             ngettext(
-                "Pflichtschulung in %(num)d Tag fällig: %(title)s",
-                "Pflichtschulung in %(num)d Tagen fällig: %(title)s",
+                "Pflichtschulung in %(num)s Tag fällig: %(title)s",
+                "Pflichtschulung in %(num)s Tagen fällig: %(title)s",
                 days,
                 title=title,
             ),
@@ -144,8 +144,8 @@ def compose(notification: Notification) -> Message:
         total = int(params.get("total", len(lines)))
         paragraphs = [
             ngettext(
-                "In Ihren Teams ist %(num)d Pflichtschulung überfällig:",
-                "In Ihren Teams sind %(num)d Pflichtschulungen überfällig:",
+                "In Ihren Teams ist %(num)s Pflichtschulung überfällig:",
+                "In Ihren Teams sind %(num)s Pflichtschulungen überfällig:",
                 total,
             )
         ]

@@ -36,8 +36,8 @@ def _flash_outcome(reminded: list[int], already: int) -> None:
     if reminded:
         flash(
             ngettext(
-                "Die Erinnerung wurde an %(num)d Person gesendet.",
-                "Die Erinnerung wurde an %(num)d Personen gesendet.",
+                "Die Erinnerung wurde an %(num)s Person gesendet.",
+                "Die Erinnerung wurde an %(num)s Personen gesendet.",
                 len(reminded),
             ),
             "success",
@@ -45,8 +45,8 @@ def _flash_outcome(reminded: list[int], already: int) -> None:
     if already:
         flash(
             ngettext(
-                "%(num)d Person haben Sie heute bereits erinnert.",
-                "%(num)d Personen haben Sie heute bereits erinnert.",
+                "%(num)s Person haben Sie heute bereits erinnert.",
+                "%(num)s Personen haben Sie heute bereits erinnert.",
                 already,
             ),
             "info",

@@ -128,8 +128,8 @@ def send(survey_id: int) -> Response:
             send_now(people, services.notification_key(survey))
             flash(
                 ngettext(
-                    "Die Bedarfsabfrage ist an %(num)d Person versendet.",
-                    "Die Bedarfsabfrage ist an %(num)d Personen versendet.",
+                    "Die Bedarfsabfrage ist an %(num)s Person versendet.",
+                    "Die Bedarfsabfrage ist an %(num)s Personen versendet.",
                     len(people),
                 ),
                 "success",
