@@ -22,6 +22,7 @@ from quali_kompass.errors import ServiceError
 from quali_kompass.extensions import db
 from quali_kompass.organisation.models import Department, Membership, Person, Team
 from quali_kompass.statistics import services
+from quali_kompass.statistics import views as statistics_views
 from quali_kompass.statistics.figures import hidden_parts
 from quali_kompass.statistics.models import MaterialUsage, OrganisationFulfilment, TeamFulfilment
 from tests.bulk import bulk_completions, bulk_members
@@ -460,6 +461,31 @@ def test_admins_page_through_the_teams_and_choose_a_department(app: Flask, org) 
     chosen = client.get(f"/statistik?fachbereich={org.dept_a.id}").get_data(as_text=True)
     assert f"/statistik?seite=2&amp;fachbereich={org.dept_a.id}" in chosen  # the next page keeps the department
     assert len(team_rows("/statistik?fachbereich=unsinn")) == 50  # unknown: all departments
+
+
+def test_departments_come_a_page_at_a_time_and_each_list_keeps_the_others_page(
+    app: Flask, org, sized, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(statistics_views, "DEPARTMENTS_PER_PAGE", 2)
+    monkeypatch.setattr(statistics_views, "TEAMS_PER_PAGE", 1)
+    client = app.test_client()
+    login(client, org.admin.email)
+
+    def department_rows(page: str) -> list[str]:
+        return re.findall(r'<th scope="row" class="kern-table__cell">([^<]+)</th>', table(page, "je Fachbereich"))
+
+    first = client.get("/statistik").get_data(as_text=True)
+    # two departments a page, the total under every page
+    assert department_rows(first) == ["Leistungsgewährung", "Markt und Integration", "Alle Fachbereiche"]
+    assert "(Seite 1 von 2)" in first
+    assert "/statistik?fachbereiche_seite=2#departments-heading" in first
+    second = client.get("/statistik?fachbereiche_seite=2&seite=3").get_data(as_text=True)
+    assert department_rows(second) == ["Zentrale Dienste", "Alle Fachbereiche"]
+    # the departments' links keep the teams' page 3, the teams' links the departments' page 2
+    assert "/statistik?fachbereiche_seite=1&amp;seite=3#departments-heading" in second
+    assert "/statistik?seite=2&amp;fachbereiche_seite=2#teams-heading" in second
+    last = client.get("/statistik?fachbereiche_seite=99").get_data(as_text=True)
+    assert department_rows(last) == department_rows(second)
 
 
 def test_csv_export_for_admins_only_with_formulas_neutralised(app: Flask, org, sized) -> None:

@@ -17,6 +17,7 @@ from quali_kompass.statistics import blueprint, figures, queries
 from quali_kompass.web import ListPage
 
 TEAMS_PER_PAGE = 50
+DEPARTMENTS_PER_PAGE = 50
 
 CSV_TYPE = "text/csv; charset=utf-8"
 
@@ -74,21 +75,35 @@ def _teams(overall: figures.Figure) -> list[figures.Figure]:
 def overview() -> str:
     with_teams = sees_teams(current_user)
     data = _statistics(with_teams)
-    # The teams (thousands in a federal deployment) a page at a time, of one department if chosen; the export
-    # has them all.
+    # Departments (hundreds) and teams (thousands in a federal deployment) a page at a time, the teams of one
+    # department if chosen; each list's links keep the other's page. The export has them all.
+    department_page = ListPage.within(
+        data["departments"], request.args.get("fachbereiche_seite", 1, type=int), DEPARTMENTS_PER_PAGE
+    )
     department = request.args.get("fachbereich", "")
     chosen = next((each for each in data["departments"] if str(each.id) == department), None)
     teams = [team for team in data["teams"] if chosen is None or team.group == chosen.label]
     page = ListPage.within(teams, request.args.get("seite", 1, type=int), TEAMS_PER_PAGE)
+    team_args = {"fachbereich": chosen.id} if chosen else {}
     return render_template(
         "statistics/overview.html",
         with_teams=with_teams,
         too_few=figures.TOO_FEW,
+        department_page=department_page,
+        department_args=_without_first_pages(team_args | {"seite": page.page, "_anchor": "departments-heading"}),
         team_page=page,
+        team_args=_without_first_pages(
+            team_args | {"fachbereiche_seite": department_page.page, "_anchor": "teams-heading"}
+        ),
         team_department=chosen,
         team_departments=[(department.id, department.label) for department in data["departments"]],
         **data,
     )
+
+
+def _without_first_pages(args: dict[str, Any]) -> dict[str, Any]:
+    """Address arguments without page 1, which is where a list starts anyway."""
+    return {key: value for key, value in args.items() if not (key.endswith("seite") and value == 1)}
 
 
 @blueprint.route("/statistik/export.csv")
