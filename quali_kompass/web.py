@@ -82,3 +82,10 @@ class ListPage:
     @property
     def next_num(self) -> int:
         return self.page + 1
+
+
+def page_links(pages: dict[str, ListPage], own: str, anchor: str, **fixed: Any) -> dict[str, Any]:
+    """Address arguments for the page links of list ``own`` on a page with several lists: what else the address
+    holds, the other lists' pages (leaving out first pages) and the list's heading to jump to."""
+    others = {name: page.page for name, page in pages.items() if name != own and page.page > 1}
+    return fixed | others | {"_anchor": anchor}

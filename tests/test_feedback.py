@@ -17,6 +17,7 @@ from quali_kompass.catalogue.models import Material, MaterialVersion
 from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.extensions import db
+from quali_kompass.feedback import views as feedback_views
 from quali_kompass.feedback.models import MaterialFeedback
 from quali_kompass.organisation.models import Department, Person, Team
 from tests.conftest import login
@@ -354,6 +355,27 @@ def test_low_rated_and_not_reviewed_lists(app: Flask, org) -> None:
     assert "Archiviert" not in review and "Entwurf" not in review
     everything = _section(html, "Alle Bewertungen")
     assert "Gut bewertet" in everything and "Nie überprüft" not in everything  # no ratings yet
+
+
+def test_each_list_of_the_overview_comes_a_page_at_a_time(app: Flask, org, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(feedback_views, "OVERVIEW_PER_PAGE", 2)
+    today = berlin_today()
+    for title in ("A nie überprüft", "B nie überprüft", "C nie überprüft"):
+        _give(app, org.employee.id, _material(app, title=title), 4)
+    _give(app, org.employee.id, _material(app, title="D überprüft", last_reviewed=today), 5)
+    client = _client(app, org.editor)
+
+    first = client.get("/redaktion/rueckmeldungen").get_data(as_text=True)
+    review, everything = _section(first, "Lange nicht überprüft"), _section(first, "Alle Bewertungen")
+    assert "3 Materialien" in review and "A nie" in review and "B nie" in review and "C nie" not in review
+    assert "4 Materialien" in everything and "C nie" not in everything
+    assert "/redaktion/rueckmeldungen?pruefen_seite=2#review-heading" in first
+    # the second page of one list keeps the page of the other
+    later = client.get("/redaktion/rueckmeldungen?pruefen_seite=2&seite=2").get_data(as_text=True)
+    review, everything = _section(later, "Lange nicht überprüft"), _section(later, "Alle Bewertungen")
+    assert "C nie" in review and "A nie" not in review
+    assert "C nie" in everything and "D überprüft" in everything and "A nie" not in everything
+    assert "/redaktion/rueckmeldungen?pruefen_seite=1&amp;seite=2#review-heading" in later
 
 
 def test_own_feedback_is_in_the_personal_data_export_and_not_in_the_editors(app: Flask, org, rated) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import abort, flash, g, redirect, render_template, url_for
+from flask import abort, flash, g, redirect, render_template, request, url_for
 from flask_babel import format_decimal
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -21,7 +21,9 @@ from quali_kompass.feedback import blueprint, queries, services
 from quali_kompass.feedback.forms import RATING_LABELS, FeedbackForm, ReplyForm
 from quali_kompass.feedback.models import MaterialFeedback, can_read_feedback, can_read_material_feedback
 from quali_kompass.organisation.models import Person
-from quali_kompass.web import get_or_404, show_refusal
+from quali_kompass.web import ListPage, get_or_404, page_links, show_refusal
+
+OVERVIEW_PER_PAGE = 50
 
 feedback_reader_required = permission_required(can_read_feedback)
 blueprint.add_app_template_global(can_read_feedback, "can_read_feedback")
@@ -98,11 +100,23 @@ def _review_cutoff() -> date:
 def overview() -> str:
     rows = queries.material_ratings(current_user)
     cutoff = _review_cutoff()
+    # Each list a page at a time (an editor of the whole catalogue may see thousands), each with its own page.
+    lists = {
+        "niedrig_seite": sorted((row for row in rows if row.low), key=lambda row: (row.average, row.title)),
+        "pruefen_seite": [row for row in rows if row.review_overdue(cutoff)],
+        "seite": [row for row in rows if row.ratings],
+    }
+    pages = {
+        name: ListPage.within(items, request.args.get(name, 1, type=int), OVERVIEW_PER_PAGE)
+        for name, items in lists.items()
+    }
+    anchors = {"niedrig_seite": "low-heading", "pruefen_seite": "review-heading", "seite": "all-heading"}
     return render_template(
         "feedback/overview.html",
-        rated=[row for row in rows if row.ratings],
-        low=sorted((row for row in rows if row.low), key=lambda row: (row.average, row.title)),
-        not_reviewed=[row for row in rows if row.review_overdue(cutoff)],
+        low=pages["niedrig_seite"],
+        not_reviewed=pages["pruefen_seite"],
+        rated=pages["seite"],
+        links={name: page_links(pages, name, anchor) for name, anchor in anchors.items()},
         low_average=queries.LOW_AVERAGE,
         low_min_ratings=queries.LOW_MIN_RATINGS,
         review_months=queries.REVIEW_MONTHS,

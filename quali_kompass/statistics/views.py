@@ -14,7 +14,7 @@ from quali_kompass.accounts.login import permission_required
 from quali_kompass.curricula.status import berlin_today
 from quali_kompass.database import utcnow
 from quali_kompass.statistics import blueprint, figures, queries
-from quali_kompass.web import ListPage
+from quali_kompass.web import ListPage, page_links
 
 TEAMS_PER_PAGE = 50
 DEPARTMENTS_PER_PAGE = 50
@@ -84,26 +84,20 @@ def overview() -> str:
     chosen = next((each for each in data["departments"] if str(each.id) == department), None)
     teams = [team for team in data["teams"] if chosen is None or team.group == chosen.label]
     page = ListPage.within(teams, request.args.get("seite", 1, type=int), TEAMS_PER_PAGE)
-    team_args = {"fachbereich": chosen.id} if chosen else {}
+    pages = {"fachbereiche_seite": department_page, "seite": page}
+    fixed = {"fachbereich": chosen.id} if chosen else {}
     return render_template(
         "statistics/overview.html",
         with_teams=with_teams,
         too_few=figures.TOO_FEW,
         department_page=department_page,
-        department_args=_without_first_pages(team_args | {"seite": page.page, "_anchor": "departments-heading"}),
+        department_args=page_links(pages, "fachbereiche_seite", "departments-heading", **fixed),
         team_page=page,
-        team_args=_without_first_pages(
-            team_args | {"fachbereiche_seite": department_page.page, "_anchor": "teams-heading"}
-        ),
+        team_args=page_links(pages, "seite", "teams-heading", **fixed),
         team_department=chosen,
         team_departments=[(department.id, department.label) for department in data["departments"]],
         **data,
     )
-
-
-def _without_first_pages(args: dict[str, Any]) -> dict[str, Any]:
-    """Address arguments without page 1, which is where a list starts anyway."""
-    return {key: value for key, value in args.items() if not (key.endswith("seite") and value == 1)}
 
 
 @blueprint.route("/statistik/export.csv")
