@@ -102,6 +102,7 @@ def scenarios(size: generate.Size) -> list[Scenario]:
         Scenario("department_overview", "head", "/fachbereich/1/pflichtschulungen"),
         Scenario("requirement_list", "admin", "/pflichtschulungen"),
         Scenario("statistics", "admin", "/statistik"),
+        Scenario("record_form", "admin", "/nachweise/person/3"),  # its material picker: 50 of 20,000
     ]
     found.append(Scenario("mark_done", "employee", "/katalog/{material}/erledigt", form=True))
     return found
