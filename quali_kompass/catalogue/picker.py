@@ -13,13 +13,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from flask import request
-from flask_babel import format_number, gettext, ngettext
+from flask_babel import gettext, ngettext
 from sqlalchemy import Select, func, select
 from wtforms import Field
 
 from quali_kompass.catalogue import search
 from quali_kompass.catalogue.models import Material
 from quali_kompass.extensions import db
+from quali_kompass.i18n import format_count
 from quali_kompass.web import MAX_ID
 
 PICKER_LIMIT = 50
@@ -49,23 +50,23 @@ class MaterialPicker:
                 return gettext(
                     "Die %(shown)s besten von %(total)s Treffern für „%(query)s“. Ein genaueres Stichwort grenzt "
                     "die Auswahl weiter ein.",
-                    shown=format_number(self.shown),
-                    total=format_number(self.total),
+                    shown=format_count(self.shown),
+                    total=format_count(self.total),
                     query=self.query,
                 )
             return ngettext(
                 "%(count)s Treffer für „%(query)s“.",
                 "%(count)s Treffer für „%(query)s“.",
                 self.total,
-                count=format_number(self.total),
+                count=format_count(self.total),
                 query=self.query,
             )
         if self.searchable:
             return gettext(
                 "Die ersten %(shown)s von %(total)s Materialien nach Titel. Suchen Sie nach einem Stichwort, um die "
                 "Auswahl einzugrenzen.",
-                shown=format_number(self.shown),
-                total=format_number(self.total),
+                shown=format_count(self.shown),
+                total=format_count(self.total),
             )
         return None
 
