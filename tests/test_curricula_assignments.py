@@ -9,11 +9,13 @@ from flask import Flask
 
 from quali_kompass.curricula.models import Requirement
 from quali_kompass.curricula.queries import (
+    MembershipSpan,
     completion_history,
     items_for_people,
     person_items,
     requirement_counts,
     requirement_statuses,
+    scope_starts,
     version_for_day,
 )
 from quali_kompass.curricula.status import DONE, DUE_SOON, EXPIRED, OPEN, OVERDUE, RENEWAL_DUE, STATES
@@ -373,3 +375,25 @@ def test_due_soon_follows_the_setting(app, org, create, join, read) -> None:
     app.config["QK_DUE_SOON_DAYS"] = 7
     [item] = read(person_items, person.id, TODAY)
     assert item.status.state == "open"
+
+
+@pytest.mark.parametrize(
+    ("spans", "expected"),
+    [
+        # one membership: in all three scopes since its start while it lasts, in none before or after it
+        ([MembershipSpan(7, 2, date(2026, 3, 1), None)], {"organisation": 1, "department": 1, "team": 1}),
+        ([MembershipSpan(7, 2, date(2026, 3, 1), date(2026, 5, 31))], {"organisation": 1, "department": 1, "team": 1}),
+        ([MembershipSpan(7, 2, date(2026, 3, 1), date(2026, 4, 14))], {}),
+        ([MembershipSpan(7, 2, date(2026, 4, 16), None)], {}),
+        # a move within the department on 1 April: the department's day stays, the new team's is the move's
+        (
+            [MembershipSpan(6, 2, date(2026, 3, 1), date(2026, 3, 31)), MembershipSpan(7, 2, date(2026, 4, 1), None)],
+            {"organisation": 1, "department": 1, "team": 2},
+        ),
+    ],
+)
+def test_scope_starts_of_one_or_several_memberships(spans: list, expected: dict[str, int]) -> None:
+    days = {1: date(2026, 3, 1), 2: date(2026, 4, 1)}
+    keys = {"organisation": ("organisation", 0), "department": ("department", 2), "team": ("team", 7)}
+    found = scope_starts(spans, date(2026, 4, 15))
+    assert found == {keys[scope]: days[day] for scope, day in expected.items()}

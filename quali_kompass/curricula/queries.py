@@ -147,6 +147,15 @@ def scope_starts(spans: Sequence[MembershipSpan], day: date) -> dict[tuple[str, 
     A move within a scope keeps the day; leaving it and coming back gives a new one. Computed once per person and
     day, not once per requirement: a person has a few memberships, a department many requirements.
     """
+    if len(spans) == 1:  # most people: one membership, nothing to join (a page of an organisation computes 100,000)
+        span = spans[0]
+        if span.start <= day and (span.end is None or day <= span.end):
+            return {
+                ORGANISATION_SCOPE: span.start,
+                ("department", span.department_id): span.start,
+                ("team", span.team_id): span.start,
+            }
+        return {}
     by_scope: dict[tuple[str, int], list[MembershipSpan]] = defaultdict(list)
     for span in spans:
         by_scope[ORGANISATION_SCOPE].append(span)
