@@ -58,11 +58,6 @@ def pending_count(team_ids: frozenset[int], viewer_id: int) -> Select:
     )
 
 
-def proposable_materials() -> Select:
-    """Published catalogue material, by title, for the proposal form."""
-    return select(Material.id, Material.title).where(Material.status == "published").order_by(Material.title)
-
-
 def leads_of(person: Person) -> list[Person]:
     """Who decides on the person's proposals: the leads of their current team, else its department's heads.
 
