@@ -79,18 +79,21 @@ class MaterialPicker:
 def material_picker(
     available: Select, query: str, chosen: Iterable[int | None] = (), searched: bool = False
 ) -> MaterialPicker:
-    """The options for a form: ``available`` selects (Material.id, Material.title) of what the form may link."""
-    available_ids = available.with_only_columns(Material.id).order_by(None)
-    available_count = select(func.count()).select_from(available_ids.subquery()).scalar_subquery()
+    """The options for a form: ``available`` selects (Material.id, Material.title) of what the form may link, from
+    the material table (ordered or not)."""
+    listed = available.order_by(None)
+    available_count = select(func.count()).select_from(listed.subquery()).scalar_subquery()
     query = query.strip()[:MAX_QUERY_LENGTH]
-    listed = select(Material.id, Material.title).where(Material.id.in_(available_ids))
     # One statement lists the page and counts what it was cut from (and all that is available).
-    counted = listed.add_columns(func.count().over().label("total"), available_count.label("available"))
     if query:
         ranks = search.ranking(search.find(db.session, query))
-        statement = counted.join(ranks, ranks.c.material_id == Material.id).order_by(ranks.c.rank.desc())
-    else:
-        statement = counted
+        statement = (
+            listed.add_columns(func.count().over().label("total"), available_count.label("available"))
+            .join(ranks, ranks.c.material_id == Material.id)
+            .order_by(ranks.c.rank.desc())
+        )
+    else:  # what it was cut from is all that is available
+        statement = listed.add_columns(available_count.label("total"), available_count.label("available"))
     rows = db.session.execute(statement.order_by(Material.title, Material.id).limit(PICKER_LIMIT)).all()
     if rows:
         total, count = rows[0].total, rows[0].available
