@@ -50,9 +50,9 @@ Row = TypeVar("Row")
 
 def in_order(rows: Iterable[Row], ids: Sequence[int]) -> list[Row]:
     """Rows loaded by id (``WHERE id IN``, which keeps no order) in the order of ``ids``: a page that sorted ids
-    first loads its few rows with their details afterwards."""
+    first loads its few rows with their details afterwards. A row deleted between the two statements is left out."""
     by_id = {row.id: row for row in rows}  # type: ignore[attr-defined]
-    return [by_id[row_id] for row_id in ids]
+    return [by_id[row_id] for row_id in ids if row_id in by_id]
 
 
 def utcnow() -> datetime:

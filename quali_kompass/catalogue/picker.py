@@ -1,7 +1,7 @@
 """Choosing material out of thousands in a form: a search narrows the options, a choice made survives it.
 
 A form that links material (a completion record, a mandatory training, a plan proposal, a news item) offers at most
-``PICKER_LIMIT`` options: all available material by title while there are no more, else the first ones by title or,
+``PICKER_LIMIT`` options: all published material by title while there is no more, else the first ones by title or,
 after a search with the catalogue's full-text search, the best matches. What the form already holds stays an option,
 so a choice survives a new search and the posted value is still a valid choice. The search is a button of the form
 itself: pressing it shows the form again with everything typed so far and nothing saved.
@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from flask import request
 from flask_babel import gettext, ngettext
-from sqlalchemy import Select, func, select
+from sqlalchemy import func, select
 from wtforms import Field
 
 from quali_kompass.catalogue import search
@@ -37,7 +37,7 @@ class MaterialPicker:
     shown: int  # options from the search or the list by title (without the kept choices)
     total: int  # how many match the search; without one, how many are available
     query: str
-    available: int  # how much material the form may link at all
+    available: int  # how much published material there is
     searched: bool = False  # this page answers the search button: the search field gets the focus
 
     @property
@@ -76,12 +76,9 @@ class MaterialPicker:
         return self.available > PICKER_LIMIT
 
 
-def material_picker(
-    available: Select, query: str, chosen: Iterable[int | None] = (), searched: bool = False
-) -> MaterialPicker:
-    """The options for a form: ``available`` selects (Material.id, Material.title) of what the form may link, from
-    the material table (ordered or not)."""
-    listed = available.order_by(None)
+def material_picker(query: str, chosen: Iterable[int | None] = (), searched: bool = False) -> MaterialPicker:
+    """The options for a form out of the published material."""
+    listed = select(Material.id, Material.title).where(Material.status == "published")
     available_count = select(func.count()).select_from(listed.subquery()).scalar_subquery()
     query = query.strip()[:MAX_QUERY_LENGTH]
     # One statement lists the page and counts what it was cut from (and all that is available).
@@ -121,15 +118,10 @@ def searching() -> bool:
     return request.method == "POST" and SEARCH_BUTTON in request.form
 
 
-def offer(field: Field, available: Select, placeholder: tuple[int | str, str] | None = None) -> MaterialPicker:
+def offer(field: Field, placeholder: tuple[int | str, str] | None = None) -> MaterialPicker:
     """Fill a select or checkbox field with the options for this request; returns the picker for the template."""
     held = field.data if isinstance(field.data, list) else [field.data]
     chosen = [value for value in held if isinstance(value, int) and 0 < value <= MAX_ID]  # else no material's id
-    picker = material_picker(available, request.values.get(QUERY_FIELD, ""), chosen, searching())
+    picker = material_picker(request.values.get(QUERY_FIELD, ""), chosen, searching())
     field.choices = ([placeholder] if placeholder else []) + picker.options
     return picker
-
-
-def published() -> Select:
-    """Every published material, by title: what most forms may link."""
-    return select(Material.id, Material.title).where(Material.status == "published").order_by(Material.title)

@@ -115,7 +115,7 @@ def _manageable_person_or_403(person_id: int) -> Person:
 
 
 def _offer_materials(form: RecordForm) -> MaterialPicker:
-    return picker.offer(form.material_id, picker.published(), ("", _("Bitte wählen Sie ein Material aus.")))
+    return picker.offer(form.material_id, ("", _("Bitte wählen Sie ein Material aus.")))
 
 
 def _reset_form(completion_id: int, submitted: bool = False) -> ResetForm:

@@ -49,7 +49,7 @@ def pending_proposal_count() -> int:
 
 def _proposal_form() -> tuple[ProposalForm, MaterialPicker]:
     form = ProposalForm()
-    materials = picker.offer(form.material_id, picker.published(), (0, _("– kein Angebot, eigener Wunsch –")))
+    materials = picker.offer(form.material_id, (0, _("– kein Angebot, eigener Wunsch –")))
     return form, materials
 
 

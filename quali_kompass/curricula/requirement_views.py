@@ -132,7 +132,7 @@ def _scope_choices() -> list[Any]:
 
 def _requirement_form() -> tuple[RequirementForm, MaterialPicker]:
     form = RequirementForm()
-    materials = picker.offer(form.material_id, picker.published(), ("", _("Bitte wählen Sie ein Material aus.")))
+    materials = picker.offer(form.material_id, ("", _("Bitte wählen Sie ein Material aus.")))
     form.scope.choices = _scope_choices()
     return form, materials
 

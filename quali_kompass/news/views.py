@@ -91,7 +91,7 @@ def _news_form(news: NewsItem | None = None) -> tuple[NewsForm, MaterialPicker]:
             now = in_berlin(utcnow())
             form.publish_day.data = now.date()
             form.publish_time.data = now.time().replace(second=0, microsecond=0)
-    return form, picker.offer(form.material_ids, picker.published())
+    return form, picker.offer(form.material_ids)
 
 
 def _save(news: NewsItem | None, form: NewsForm) -> NewsItem:
